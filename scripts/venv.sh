@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Build the controller toolchain in .venv from requirements.txt (exact pins).
+set -euo pipefail
+
+readonly VENV=${VENV:-.venv}
+readonly PYTHON=${PYTHON:-python3}
+
+die() { printf 'venv: %s\n' "$*" >&2; exit 1; }
+
+command -v "$PYTHON" >/dev/null 2>&1 || die "$PYTHON not found: install Python 3.11 or newer"
+"$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+  || die "$("$PYTHON" -V 2>&1) is too old: Python 3.11 or newer is needed"
+
+if ! "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "venv: installing python3-venv"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null \
+      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null; } \
+      || die "apt-get could not install python3-venv"
+  else
+    die "the Python venv module is missing: install python3-venv"
+  fi
+fi
+
+echo "venv: building $VENV from requirements.txt"
+rm -rf "$VENV"
+"$PYTHON" -m venv "$VENV"
+"$VENV/bin/python" -m pip install -qq --disable-pip-version-check --upgrade pip
+"$VENV/bin/python" -m pip install -qq --disable-pip-version-check --requirement requirements.txt \
+  || die "pip could not install requirements.txt (see above)"
+cp requirements.txt "$VENV/.installed"
+echo "venv: ready ($("$VENV/bin/ansible" --version | head -n 1))"
