@@ -4,7 +4,7 @@ VENV := .venv
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: help venv engine images lint test lab lab-hosts lab-down clean
+.PHONY: help venv engine images lint docs test lab lab-hosts lab-down clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  %-10s %s\n", $$1, $$2 }'
@@ -24,6 +24,10 @@ lint: venv ## Static checks only
 	ruff check . && ruff format --check .
 	yamllint --strict .
 	ansible-lint
+	python scripts/role_docs.py --check
+
+docs: venv ## Rewrite the roles' variable tables from meta/argument_specs.yml
+	python scripts/role_docs.py
 
 test: venv ## Run every test: static checks, unit tests, every Molecule scenario
 	scripts/test.sh $(SCENARIO)

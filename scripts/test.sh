@@ -56,6 +56,7 @@ step ruff sh -c 'ruff check . && ruff format --check .'
 step yamllint yamllint --strict .
 step ansible-lint ansible-lint
 step syntax syntax_check
+step role-docs python scripts/role_docs.py --check
 step unit unit_tests
 
 step setup-hosts sh -c 'scripts/engine.sh && scripts/images.sh'
