@@ -37,7 +37,7 @@ lab-hosts: venv images ## Create the lab hosts (containers)
 
 lab: lab-hosts ## Bring up the lab and deploy the platform to it
 	ansible-playbook site.yml
-	ansible all -m ansible.builtin.ping -o
+	ansible all -m ansible.builtin.ping
 
 lab-down: venv ## Remove the lab hosts
 	ansible-playbook playbooks/lab.yml -e lab_state=absent
