@@ -3,6 +3,10 @@
 set -euo pipefail
 
 readonly VENV=${VENV:-.venv}
+# The interpreter to build from must not be the one inside the venv being rebuilt.
+PATH=$(printf '%s' "$PATH" | tr ':' '\n' | grep -vxF "$(pwd)/$VENV/bin" | paste -sd: -)
+export PATH
+unset VIRTUAL_ENV
 readonly PYTHON=${PYTHON:-python3}
 
 die() { printf 'venv: %s\n' "$*" >&2; exit 1; }

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from testinfra.host import Host
+
+from amqp_client import CA_PATH
+
+APP_USER = "celery"
+APP_PASSWORD = "celery-password-for-tests-only-0001"
+APP_VHOST = "celery"
+OTHER_VHOST = "other"
+
+
+@pytest.fixture
+def ca_file(host: Host, tmp_path: Path) -> str:
+    """A copy of the host's CA certificate on the controller; the path of that copy."""
+    copy = tmp_path / "ca.crt"
+    copy.write_text(host.file(CA_PATH).content_string)
+    return str(copy)
+
+
+@pytest.fixture
+def name(host: Host) -> str:
+    return host.check_output("hostname")

@@ -1,0 +1,33 @@
+"""Bad inventory values stop the play before any node changes, naming the variable."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from playbook_runs import run_playbook
+
+testinfra_hosts = ["ansible://longshore-mq1"]
+
+CASES = {
+    "short cookie": ({"rabbitmq_erlang_cookie": "tooShort123"}, "rabbitmq_erlang_cookie"),
+    "weak password": (
+        {"rabbitmq_users": [{"name": "celery", "password": "guest", "vhost": "celery"}]},
+        "password of RabbitMQ user celery",
+    ),
+    "misspelt option": ({"rabbitmq_tls_verfy_peer": False}, "rabbitmq_tls_verfy_peer"),
+    "certificate of another file": ({"rabbitmq_tls_cert_src": "/etc/longshore/pki/ca.crt"}, "rabbitmq_tls_"),
+    "TLS 1.1": ({"rabbitmq_tls_versions": ["tlsv1.2", "tlsv1.1"]}, "rabbitmq_tls_versions"),
+    "CBC cipher": ({"rabbitmq_tls_ciphers": ["ECDHE-ECDSA-AES128-SHA256"]}, "rabbitmq_tls_ciphers"),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_input_stops_before_any_change(request: pytest.FixtureRequest, case: str) -> None:
+    extra, named = CASES[case]
+    run = run_playbook("playbooks/rabbitmq.yml", request.config.option.ansible_inventory, json.dumps(extra), check=True)
+    assert run.rc != 0, run.output
+    assert named in run.output
+    assert run.changed(), run.output
+    assert set(run.changed().values()) == {0}

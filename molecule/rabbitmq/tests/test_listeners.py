@@ -1,0 +1,27 @@
+"""What listens where: TLS only, cluster ports on the cluster address only."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from testinfra.host import Host
+
+from probes import listening_addresses
+
+WILDCARDS = {"0.0.0.0", "*", "[::]"}
+
+
+@pytest.mark.parametrize("port", [5672, 15672])
+def test_plaintext_port_refuses_connections(address: str, port: int) -> None:
+    """Plaintext AMQP (5672) and plaintext management (15672) are closed."""
+    with pytest.raises(ConnectionRefusedError), socket.create_connection((address, port), timeout=5):
+        pass
+
+
+@pytest.mark.parametrize("port", [4369, 25672])
+def test_cluster_ports_listen_on_the_cluster_address_only(host: Host, address: str, port: int) -> None:
+    addresses = listening_addresses(host, port)
+    assert addresses, f"nothing listens on {port}"
+    assert not WILDCARDS & set(addresses)
+    assert address in addresses

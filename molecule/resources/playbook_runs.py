@@ -1,0 +1,32 @@
+"""Runs a project playbook against a scenario's inventory, as an operator would."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Run:
+    rc: int
+    output: str
+
+    def changed(self) -> dict[str, int]:
+        """Changed-task counts per host, from the play recap."""
+        return {host: int(n) for host, n in re.findall(r"^(\S+)\s+: ok=\d+\s+changed=(\d+)", self.output, re.MULTILINE)}
+
+
+def run_playbook(playbook: str, inventory: str, *extra_vars: str, check: bool = False, timeout: int = 600) -> Run:
+    """Run ``playbook``; with ``check``, in check mode, so a run that should have been
+    refused and was not still changes nothing on the scenario's hosts."""
+    args = ["ansible-playbook", "-i", inventory, str(PROJECT / playbook)] + (["--check"] if check else [])
+    for extra in extra_vars:
+        args += ["-e", extra]
+    env = dict(os.environ, ANSIBLE_ROLES_PATH=str(PROJECT / "roles"), ANSIBLE_FORCE_COLOR="false", NO_COLOR="1")
+    result = subprocess.run(args, capture_output=True, text=True, env=env, timeout=timeout, check=False, cwd=PROJECT)
+    return Run(result.returncode, result.stdout + result.stderr)
