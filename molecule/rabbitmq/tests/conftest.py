@@ -8,7 +8,9 @@ from testinfra.host import Host
 from amqp_client import CA_PATH
 
 APP_USER = "celery"
-APP_PASSWORD = "celery-password-for-tests-only-0001"
+# side_effect.yml rotates the password from the inventory's value to this one.
+OLD_APP_PASSWORD = "celery-password-for-tests-only-0001"
+APP_PASSWORD = "celery-password-rotated-by-the-drill-02"
 APP_VHOST = "celery"
 OTHER_VHOST = "other"
 

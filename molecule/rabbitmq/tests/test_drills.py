@@ -1,0 +1,43 @@
+"""What the drills of side_effect.yml left: rotated secrets, renewed certificates, and a
+rolling restart that lost no message."""
+
+from __future__ import annotations
+
+import json
+
+import amqp
+import pytest
+from testinfra.host import Host
+
+from amqp_client import connection
+from conftest import APP_PASSWORD, APP_USER, APP_VHOST, OLD_APP_PASSWORD
+
+
+def record(host: Host, stage: str) -> dict[str, str]:
+    with host.sudo():
+        return json.loads(host.file(f"/var/tmp/drill-{stage}.json").content_string)
+
+
+def test_old_password_is_refused_after_rotation(address: str, name: str, ca_file: str) -> None:
+    with (
+        pytest.raises(amqp.exceptions.AccessRefused),
+        connection(address, name, ca_file, APP_USER, OLD_APP_PASSWORD, APP_VHOST),
+    ):
+        pass
+
+
+def test_new_password_is_accepted_after_rotation(address: str, name: str, ca_file: str) -> None:
+    with connection(address, name, ca_file, APP_USER, APP_PASSWORD, APP_VHOST) as conn:
+        assert conn.connected
+
+
+def test_renewed_certificate_was_served_without_a_restart(host: Host) -> None:
+    before, rotated = record(host, "before"), record(host, "rotated")
+    assert rotated["file_serial"] != before["served_serial"], "the certificate was not renewed"
+    assert rotated["served_serial"] == rotated["file_serial"], "the node still served the old certificate"
+    assert rotated["pid"] == before["pid"], "the node restarted to pick up the certificate"
+
+
+def test_rolling_restart_restarted_every_node(host: Host) -> None:
+    pid = host.check_output("systemctl show --property MainPID --value rabbitmq-server")
+    assert pid != record(host, "rotated")["pid"]

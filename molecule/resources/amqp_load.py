@@ -1,0 +1,77 @@
+"""Publishes or counts persistent messages on a quorum queue over TLS, for drills.
+
+    python amqp_load.py publish|count --address A --name N --ca-file F --user U --vhost V
+                        --queue Q [--count N]
+
+The password comes from the AMQP_PASSWORD environment variable, never the command line.
+Prints one JSON line: {"published": n} or {"counted": n, "bodies_in_order": bool}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import ssl
+import sys
+
+import amqp
+
+
+def connect(args: argparse.Namespace) -> amqp.Connection:
+    conn = amqp.Connection(
+        host=f"{args.address}:5671",
+        userid=args.user,
+        password=os.environ["AMQP_PASSWORD"],
+        virtual_host=args.vhost,
+        ssl={"ca_certs": args.ca_file, "cert_reqs": ssl.CERT_REQUIRED, "server_hostname": args.name},
+        connect_timeout=10,
+    )
+    conn.connect()
+    return conn
+
+
+def publish(args: argparse.Namespace) -> dict[str, int]:
+    conn = connect(args)
+    try:
+        channel = conn.channel()
+        channel.queue_declare(args.queue, durable=True, auto_delete=False, arguments={"x-queue-type": "quorum"})
+        channel.confirm_select()
+        for number in range(args.count):
+            channel.basic_publish(amqp.Message(str(number), delivery_mode=2), exchange="", routing_key=args.queue)
+    finally:
+        conn.collect()
+    return {"published": args.count}
+
+
+def count(args: argparse.Namespace) -> dict[str, int | bool]:
+    conn = connect(args)
+    bodies: list[int] = []
+    try:
+        channel = conn.channel()
+        channel.basic_qos(0, 500, False)
+        channel.basic_consume(args.queue, callback=lambda message: bodies.append(int(message.body)), no_ack=True)
+        try:
+            while True:
+                conn.drain_events(timeout=3)
+        except TimeoutError:
+            pass
+    finally:
+        conn.collect()
+    return {"counted": len(bodies), "bodies_in_order": bodies == sorted(bodies)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("action", choices=["publish", "count"])
+    for option in ("--address", "--name", "--ca-file", "--user", "--vhost", "--queue"):
+        parser.add_argument(option, required=True)
+    parser.add_argument("--count", type=int, default=100)
+    args = parser.parse_args()
+    result = publish(args) if args.action == "publish" else count(args)
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
