@@ -52,6 +52,25 @@ if [ "${#scenarios[@]}" -eq 0 ]; then
   done
 fi
 
+# A scenario whose platforms take their image from LONGSHORE_SCENARIO_IMAGE lists the
+# Debian releases to run it on in molecule/<scenario>/releases; it runs once per release.
+image_for_release() {
+  local override="LONGSHORE_IMAGE_DEBIAN$1"
+  printf '%s' "${!override:-longshore/debian:$1}"
+}
+
+molecule_scenario() {
+  local scenario=$1 release
+  if [ -f "molecule/$scenario/releases" ]; then
+    for release in $(cat "molecule/$scenario/releases"); do
+      step "molecule:$scenario@debian$release" \
+        env LONGSHORE_SCENARIO_IMAGE="$(image_for_release "$release")" molecule test --scenario-name "$scenario"
+    done
+  else
+    step "molecule:$scenario" molecule test --scenario-name "$scenario"
+  fi
+}
+
 step ruff sh -c 'ruff check . && ruff format --check .'
 step yamllint yamllint --strict .
 step ansible-lint ansible-lint
@@ -64,7 +83,7 @@ if [[ " ${failed[*]:-} " == *" setup-hosts "* ]]; then
   for scenario in "${scenarios[@]}"; do failed+=("molecule:$scenario (no hosts)"); done
 else
   for scenario in "${scenarios[@]}"; do
-    step "molecule:$scenario" molecule test --scenario-name "$scenario"
+    molecule_scenario "$scenario"
   done
 fi
 
