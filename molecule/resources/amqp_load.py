@@ -1,7 +1,7 @@
 """Publishes or counts persistent messages on a quorum queue over TLS, for drills.
 
     python amqp_load.py publish|count --address A --name N --ca-file F --user U --vhost V
-                        --queue Q [--count N]
+                        --queue Q [--count N] [--seconds S]
 
 The password comes from the AMQP_PASSWORD environment variable, never the command line.
 Prints one JSON line: {"published": n} or {"counted": n, "bodies_in_order": bool}.
@@ -14,6 +14,7 @@ import json
 import os
 import ssl
 import sys
+import time
 
 import amqp
 
@@ -45,17 +46,21 @@ def publish(args: argparse.Namespace) -> dict[str, int]:
 
 
 def count(args: argparse.Namespace) -> dict[str, int | bool]:
+    """Consume the queue until the broker reports it empty (bounded by --seconds)."""
     conn = connect(args)
     bodies: list[int] = []
+    deadline = time.monotonic() + args.seconds
     try:
         channel = conn.channel()
         channel.basic_qos(0, 500, False)
         channel.basic_consume(args.queue, callback=lambda message: bodies.append(int(message.body)), no_ack=True)
-        try:
-            while True:
-                conn.drain_events(timeout=3)
-        except TimeoutError:
-            pass
+        while time.monotonic() < deadline:
+            try:
+                conn.drain_events(timeout=2)
+            except TimeoutError:
+                _, ready, _ = channel.queue_declare(args.queue, passive=True)
+                if ready == 0:
+                    break
     finally:
         conn.collect()
     return {"counted": len(bodies), "bodies_in_order": bodies == sorted(bodies)}
@@ -67,6 +72,7 @@ def main() -> int:
     for option in ("--address", "--name", "--ca-file", "--user", "--vhost", "--queue"):
         parser.add_argument(option, required=True)
     parser.add_argument("--count", type=int, default=100)
+    parser.add_argument("--seconds", type=float, default=90.0)
     args = parser.parse_args()
     result = publish(args) if args.action == "publish" else count(args)
     print(json.dumps(result))
