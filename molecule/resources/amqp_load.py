@@ -3,7 +3,7 @@
     python amqp_load.py publish|count --address A --name N --ca-file F --user U --vhost V
                         --queue Q [--count N] [--seconds S]
 
-The password comes from the AMQP_PASSWORD environment variable, never the command line.
+The password comes on standard input, never on the command line or in the environment.
 Prints one JSON line: {"published": n} or {"counted": n, "bodies_in_order": bool}.
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import ssl
 import sys
 import time
@@ -20,10 +19,11 @@ import amqp
 
 
 def connect(args: argparse.Namespace) -> amqp.Connection:
+    password = sys.stdin.readline().rstrip("\n")
     conn = amqp.Connection(
         host=f"{args.address}:5671",
         userid=args.user,
-        password=os.environ["AMQP_PASSWORD"],
+        password=password,
         virtual_host=args.vhost,
         ssl={"ca_certs": args.ca_file, "cert_reqs": ssl.CERT_REQUIRED, "server_hostname": args.name},
         connect_timeout=10,

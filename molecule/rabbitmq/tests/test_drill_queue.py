@@ -22,7 +22,7 @@ def test_rolling_restart_lost_no_message(host: Host, address: str, name: str, ca
     command += [f"--ca-file={ca_file}", f"--user={APP_USER}", f"--vhost={APP_VHOST}", "--queue=drill-rolling-restart"]
     result = subprocess.run(
         command,
-        env={"AMQP_PASSWORD": APP_PASSWORD},
+        input=APP_PASSWORD + "\n",
         capture_output=True,
         text=True,
         check=True,
