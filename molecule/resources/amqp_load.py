@@ -27,6 +27,8 @@ def connect(args: argparse.Namespace) -> amqp.Connection:
         virtual_host=args.vhost,
         ssl={"ca_certs": args.ca_file, "cert_reqs": ssl.CERT_REQUIRED, "server_hostname": args.name},
         connect_timeout=10,
+        # basic_publish waits for the broker's confirmation of each message.
+        confirm_publish=True,
     )
     conn.connect()
     return conn
@@ -37,7 +39,6 @@ def publish(args: argparse.Namespace) -> dict[str, int]:
     try:
         channel = conn.channel()
         channel.queue_declare(args.queue, durable=True, auto_delete=False, arguments={"x-queue-type": "quorum"})
-        channel.confirm_select()
         for number in range(args.count):
             channel.basic_publish(amqp.Message(str(number), delivery_mode=2), exchange="", routing_key=args.queue)
     finally:

@@ -24,6 +24,8 @@ def connection(
         virtual_host=vhost,
         ssl={"ca_certs": ca_file, "cert_reqs": ssl.CERT_REQUIRED, "server_hostname": name},
         connect_timeout=10,
+        # basic_publish waits for the broker's confirmation of each message.
+        confirm_publish=True,
     )
     conn.connect()
     try:

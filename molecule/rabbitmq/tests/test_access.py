@@ -29,7 +29,6 @@ def test_app_user_publishes_and_consumes_in_its_vhost(address: str, name: str, c
     body = uuid.uuid4().hex
     with connection(address, name, ca_file, APP_USER, APP_PASSWORD, APP_VHOST) as conn:
         channel = conn.channel()
-        channel.confirm_select()
         channel.queue_declare(queue, durable=True, auto_delete=False, arguments={"x-queue-type": "quorum"})
         channel.basic_publish(amqp.Message(body, delivery_mode=2), exchange="", routing_key=queue)
         received: list[str] = []

@@ -38,7 +38,6 @@ def test_quorum_queue_accepts_messages_with_one_node_stopped(
     try:
         with connection(address, name, ca_file, APP_USER, APP_PASSWORD, APP_VHOST) as conn:
             channel = conn.channel()
-            channel.confirm_select()  # basic_publish now waits for the quorum's confirmation
             for number in range(count):
                 channel.basic_publish(amqp.Message(str(number), delivery_mode=2), exchange="", routing_key=queue)
             received = []
