@@ -1,7 +1,7 @@
 """Publishes or counts persistent messages on a quorum queue over TLS, for drills.
 
     python amqp_load.py publish|count --address A --name N --ca-file F --user U --vhost V
-                        --queue Q [--count N] [--seconds S]
+                        --queue Q [--cert-file C --key-file K] [--count N] [--seconds S]
 
 The password comes on standard input, never on the command line or in the environment.
 Prints one JSON line: {"published": n} or {"counted": n, "bodies_in_order": bool}.
@@ -20,12 +20,16 @@ import amqp
 
 def connect(args: argparse.Namespace) -> amqp.Connection:
     password = sys.stdin.readline().rstrip("\n")
+    options = {"ca_certs": args.ca_file, "cert_reqs": ssl.CERT_REQUIRED, "server_hostname": args.name}
+    if args.cert_file:
+        # Mutual TLS: the client certificate and its key.
+        options |= {"certfile": args.cert_file, "keyfile": args.key_file}
     conn = amqp.Connection(
         host=f"{args.address}:5671",
         userid=args.user,
         password=password,
         virtual_host=args.vhost,
-        ssl={"ca_certs": args.ca_file, "cert_reqs": ssl.CERT_REQUIRED, "server_hostname": args.name},
+        ssl=options,
         connect_timeout=10,
         # basic_publish waits for the broker's confirmation of each message.
         confirm_publish=True,
@@ -72,6 +76,8 @@ def main() -> int:
     parser.add_argument("action", choices=["publish", "count"])
     for option in ("--address", "--name", "--ca-file", "--user", "--vhost", "--queue"):
         parser.add_argument(option, required=True)
+    parser.add_argument("--cert-file", default="")
+    parser.add_argument("--key-file", default="")
     parser.add_argument("--count", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=90.0)
     args = parser.parse_args()

@@ -33,8 +33,11 @@ def tls_handshake(
     cipher: str = "",
     ciphersuites: str = "",
     verify_name: str = "",
+    cert: str = "",
+    key: str = "",
 ) -> Handshake:
-    """Run `openssl s_client` on ``host`` against ``server:port`` and report the outcome."""
+    """Run `openssl s_client` on ``host`` against ``server:port`` and report the outcome;
+    ``cert`` and ``key`` (files on ``host``) are the client's, for mutual TLS."""
     args = ["openssl", "s_client", "-connect", f"{server}:{port}", "-servername", server, "-CAfile", ca_file]
     if version:
         args.append(f"-{version}")
@@ -44,6 +47,8 @@ def tls_handshake(
         args += ["-ciphersuites", ciphersuites]
     if verify_name:
         args += ["-verify_hostname", verify_name]
+    if cert:
+        args += ["-cert", cert, "-key", key]
     result = host.run("timeout 10 " + shlex.join(args) + " </dev/null")
     output = result.stdout + result.stderr
     # "New, TLSv1.3, Cipher is TLS_AES_256_GCM_SHA384"; "New, (NONE), Cipher is (NONE)" on failure.

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from testinfra.host import Host
 
-from amqp_client import CA_PATH
+from amqp_client import CA_PATH, ClientCert, scenario_client_cert
 
 APP_USER = "celery"
 # side_effect.yml rotates the password from the inventory's value to this one.
@@ -13,6 +13,8 @@ OLD_APP_PASSWORD = "celery-password-for-tests-only-0001"
 APP_PASSWORD = "celery-password-rotated-by-the-drill-02"
 APP_VHOST = "celery"
 OTHER_VHOST = "other"
+ADMIN_USER = "admin"
+ADMIN_PASSWORD = "admin-password-for-tests-only-000003"
 
 
 @pytest.fixture
@@ -26,3 +28,9 @@ def ca_file(host: Host, tmp_path: Path) -> str:
 @pytest.fixture
 def name(host: Host) -> str:
     return host.check_output("hostname")
+
+
+@pytest.fixture(scope="session")
+def client_cert() -> ClientCert:
+    """The application's client certificate (the scenario turns mutual TLS on)."""
+    return scenario_client_cert()

@@ -7,27 +7,32 @@ import uuid
 import amqp
 import pytest
 
-from amqp_client import connection
+from amqp_client import ClientCert, connection
 from conftest import APP_PASSWORD, APP_USER, APP_VHOST, OTHER_VHOST
 
 
-def test_guest_login_is_refused(address: str, name: str, ca_file: str) -> None:
-    with pytest.raises(amqp.exceptions.AccessRefused), connection(address, name, ca_file, "guest", "guest", "/"):
-        pass
-
-
-def test_wrong_password_is_refused(address: str, name: str, ca_file: str) -> None:
+def test_guest_login_is_refused(address: str, name: str, ca_file: str, client_cert: ClientCert) -> None:
     with (
         pytest.raises(amqp.exceptions.AccessRefused),
-        connection(address, name, ca_file, APP_USER, APP_PASSWORD + "x", APP_VHOST),
+        connection(address, name, ca_file, "guest", "guest", "/", client=client_cert),
     ):
         pass
 
 
-def test_app_user_publishes_and_consumes_in_its_vhost(address: str, name: str, ca_file: str) -> None:
+def test_wrong_password_is_refused(address: str, name: str, ca_file: str, client_cert: ClientCert) -> None:
+    with (
+        pytest.raises(amqp.exceptions.AccessRefused),
+        connection(address, name, ca_file, APP_USER, APP_PASSWORD + "x", APP_VHOST, client=client_cert),
+    ):
+        pass
+
+
+def test_app_user_publishes_and_consumes_in_its_vhost(
+    address: str, name: str, ca_file: str, client_cert: ClientCert
+) -> None:
     queue = f"test-{uuid.uuid4().hex[:8]}"
     body = uuid.uuid4().hex
-    with connection(address, name, ca_file, APP_USER, APP_PASSWORD, APP_VHOST) as conn:
+    with connection(address, name, ca_file, APP_USER, APP_PASSWORD, APP_VHOST, client=client_cert) as conn:
         channel = conn.channel()
         channel.queue_declare(queue, durable=True, auto_delete=False, arguments={"x-queue-type": "quorum"})
         channel.basic_publish(amqp.Message(body, delivery_mode=2), exchange="", routing_key=queue)
@@ -38,10 +43,10 @@ def test_app_user_publishes_and_consumes_in_its_vhost(address: str, name: str, c
     assert received == [body]
 
 
-def test_app_user_is_refused_in_another_vhost(address: str, name: str, ca_file: str) -> None:
+def test_app_user_is_refused_in_another_vhost(address: str, name: str, ca_file: str, client_cert: ClientCert) -> None:
     with (
         pytest.raises(amqp.exceptions.NotAllowed),
-        connection(address, name, ca_file, APP_USER, APP_PASSWORD, OTHER_VHOST),
+        connection(address, name, ca_file, APP_USER, APP_PASSWORD, OTHER_VHOST, client=client_cert),
     ):
         pass
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import amqp
 from testinfra.host import Host
 
-from amqp_client import connection
+from amqp_client import ClientCert, connection
 from conftest import APP_PASSWORD, APP_USER, APP_VHOST
 
 NODES = ["longshore-mq1", "longshore-mq2", "longshore-mq3"]
@@ -26,17 +26,17 @@ def test_three_nodes_are_running(host: Host) -> None:
 
 
 def test_quorum_queue_accepts_messages_with_one_node_stopped(
-    host: Host, address: str, name: str, ca_file: str, inventory_host: Callable[[str], Host]
+    host: Host, address: str, name: str, ca_file: str, client_cert: ClientCert, inventory_host: Callable[[str], Host]
 ) -> None:
     stopped = inventory_host(next(node for node in NODES if node != name))
     queue = f"quorum-{uuid.uuid4().hex[:8]}"
     count = 50
-    with connection(address, name, ca_file, APP_USER, APP_PASSWORD, APP_VHOST) as conn:
+    with connection(address, name, ca_file, APP_USER, APP_PASSWORD, APP_VHOST, client=client_cert) as conn:
         channel = conn.channel()
         channel.queue_declare(queue, durable=True, auto_delete=False, arguments={"x-queue-type": "quorum"})
     stopped.check_output("systemctl stop rabbitmq-server")
     try:
-        with connection(address, name, ca_file, APP_USER, APP_PASSWORD, APP_VHOST) as conn:
+        with connection(address, name, ca_file, APP_USER, APP_PASSWORD, APP_VHOST, client=client_cert) as conn:
             channel = conn.channel()
             for number in range(count):
                 channel.basic_publish(amqp.Message(str(number), delivery_mode=2), exchange="", routing_key=queue)

@@ -9,7 +9,7 @@ import amqp
 import pytest
 from testinfra.host import Host
 
-from amqp_client import connection
+from amqp_client import ClientCert, connection
 from conftest import APP_PASSWORD, APP_USER, APP_VHOST, OLD_APP_PASSWORD
 
 
@@ -18,16 +18,18 @@ def record(host: Host, stage: str) -> dict[str, str]:
         return json.loads(host.file(f"/var/tmp/drill-{stage}.json").content_string)
 
 
-def test_old_password_is_refused_after_rotation(address: str, name: str, ca_file: str) -> None:
+def test_old_password_is_refused_after_rotation(address: str, name: str, ca_file: str, client_cert: ClientCert) -> None:
     with (
         pytest.raises(amqp.exceptions.AccessRefused),
-        connection(address, name, ca_file, APP_USER, OLD_APP_PASSWORD, APP_VHOST),
+        connection(address, name, ca_file, APP_USER, OLD_APP_PASSWORD, APP_VHOST, client=client_cert),
     ):
         pass
 
 
-def test_new_password_is_accepted_after_rotation(address: str, name: str, ca_file: str) -> None:
-    with connection(address, name, ca_file, APP_USER, APP_PASSWORD, APP_VHOST) as conn:
+def test_new_password_is_accepted_after_rotation(
+    address: str, name: str, ca_file: str, client_cert: ClientCert
+) -> None:
+    with connection(address, name, ca_file, APP_USER, APP_PASSWORD, APP_VHOST, client=client_cert) as conn:
         assert conn.connected
 
 

@@ -12,9 +12,9 @@ from probes import listening_addresses
 WILDCARDS = {"0.0.0.0", "*", "[::]"}
 
 
-@pytest.mark.parametrize("port", [5672, 15672])
+@pytest.mark.parametrize("port", [5672, 15672, 15692])
 def test_plaintext_port_refuses_connections(address: str, port: int) -> None:
-    """Plaintext AMQP (5672) and plaintext management (15672) are closed."""
+    """Plaintext AMQP (5672), management (15672) and Prometheus (15692) are closed."""
     with pytest.raises(ConnectionRefusedError), socket.create_connection((address, port), timeout=5):
         pass
 
