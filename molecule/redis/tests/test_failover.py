@@ -1,0 +1,54 @@
+"""What the failover drill (side_effect.yml) left: a replica was promoted and took
+writes, the old master came back as its replica, and a re-run of the playbook changes
+nothing and keeps the master that Sentinel elected."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from testinfra.host import Host
+
+from conftest import NODES, Server, info, sentinel_master
+from playbook_runs import run_playbook
+
+testinfra_hosts = ["ansible://longshore-redis1"]
+
+
+@pytest.fixture(scope="module")
+def drill() -> dict[str, str]:
+    return json.loads((Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"]) / "redis-drill.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def hosts_by_address(inventory_host: Callable[[str], Host]) -> dict[str, Host]:
+    hosts = [inventory_host(node) for node in NODES]
+    return {h.check_output("hostname -i").split()[0]: h for h in hosts}
+
+
+def test_a_replica_was_promoted_and_took_a_write(drill: dict[str, str]) -> None:
+    assert drill["new_master"] != drill["old_master"]
+    assert drill["new_master"] in drill["new_master"].split(",")
+    assert drill["write"] == "OK"
+
+
+def test_old_master_is_a_replica_of_the_new_one(
+    server: Server, drill: dict[str, str], hosts_by_address: dict[str, Host]
+) -> None:
+    replication = info(server, hosts_by_address[drill["old_master"]], "replication")
+    assert replication["role"] == "slave"
+    assert replication["master_host"] == drill["new_master"]
+    assert replication["master_link_status"] == "up"
+
+
+def test_rerun_changes_nothing_and_keeps_the_elected_master(
+    request: pytest.FixtureRequest, server: Server, drill: dict[str, str], hosts_by_address: dict[str, Host]
+) -> None:
+    run = run_playbook("playbooks/redis.yml", request.config.option.ansible_inventory)
+    assert run.rc == 0, run.output[-3000:]
+    assert set(run.changed().values()) == {0}, run.changed()
+    assert {sentinel_master(server, h) for h in hosts_by_address.values()} == {drill["new_master"]}
+    assert info(server, hosts_by_address[drill["new_master"]], "replication")["role"] == "master"
