@@ -36,7 +36,7 @@ syntax_check() {
   for inventory in inventories/*/; do
     ansible-playbook -i "$inventory" site.yml --syntax-check || return 1
   done
-  for playbook in playbooks/*.yml; do
+  for playbook in playbooks/*.yml bench/*.yml; do
     ansible-playbook -i inventories/lab "$playbook" --syntax-check || return 1
   done
 }

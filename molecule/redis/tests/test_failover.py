@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from testinfra.host import Host
 
-from conftest import NODES, Server, info, sentinel_master
+from conftest import MASTER_NAME, NODES, SENTINEL_ADMIN, SENTINEL_PORT, Server, auth, info, sentinel_master
 from playbook_runs import run_playbook
 
 testinfra_hosts = ["ansible://longshore-redis1"]
@@ -52,3 +52,23 @@ def test_rerun_changes_nothing_and_keeps_the_elected_master(
     assert set(run.changed().values()) == {0}, run.changed()
     assert {sentinel_master(server, h) for h in hosts_by_address.values()} == {drill["new_master"]}
     assert info(server, hosts_by_address[drill["new_master"]], "replication")["role"] == "master"
+
+
+def test_changed_settings_reach_the_sentinels_and_keep_what_they_learned(
+    request: pytest.FixtureRequest, server: Server, drill: dict[str, str], hosts_by_address: dict[str, Host]
+) -> None:
+    """A monitoring setting (SENTINEL SET) and one of Longshore's lines (replaced while
+    the Sentinel is stopped) change on every Sentinel; the master Sentinel elected, the
+    replicas and the other Sentinels it found stay."""
+    extra = json.dumps({"redis_sentinel_down_after_ms": 6000, "redis_sentinel_log_level": "verbose"})
+    run = run_playbook("playbooks/redis.yml", request.config.option.ansible_inventory, extra)
+    assert run.rc == 0, run.output[-3000:]
+    for host in hosts_by_address.values():
+        reply = server.cli(host, "127.0.0.1", SENTINEL_PORT, [auth(SENTINEL_ADMIN), f"SENTINEL MASTER {MASTER_NAME}"])
+        fields = dict(zip(reply[1::2], reply[2::2], strict=False))
+        assert fields["down-after-milliseconds"] == "6000"
+        assert fields["ip"] == drill["new_master"]
+        assert fields["num-slaves"] == "2"
+        assert fields["num-other-sentinels"] == "2"
+        with host.sudo():
+            assert host.file(f"{server.conf_dir}/sentinel/sentinel.conf").contains("^loglevel verbose$")
