@@ -3,6 +3,8 @@ lines written after the rotation."""
 
 from __future__ import annotations
 
+import time
+
 from testinfra.host import Host
 
 from amqp_client import ClientCert, connection
@@ -17,9 +19,13 @@ def test_logrotate_rotates_the_log_without_restarting_the_server(
     with host.sudo():
         host.check_output("logrotate --force /etc/logrotate.d/rabbitmq-server")
         assert host.file(f"{log}.1").exists
-    # A connection after the rotation is logged in the current file.
+    # A connection after the rotation is logged in the current file (the server's logger
+    # writes within a few seconds).
     with connection(address, name, ca_file, APP_USER, APP_PASSWORD, APP_VHOST, client=client_cert):
         pass
+    deadline = time.monotonic() + 15
     with host.sudo():
-        assert "accepting AMQP connection" in host.file(log).content_string
+        while "accepting AMQP connection" not in (current := host.file(log).content_string):
+            assert time.monotonic() < deadline, f"nothing logged in {log} since the rotation: {current!r}"
+            time.sleep(0.5)
     assert host.check_output("systemctl show --property MainPID --value rabbitmq-server") == pid

@@ -12,7 +12,18 @@ from pathlib import Path
 import pytest
 from testinfra.host import Host
 
-from conftest import MASTER_NAME, NODES, SENTINEL_ADMIN, SENTINEL_PORT, Server, auth, info, sentinel_master
+from conftest import (
+    APP,
+    MASTER_NAME,
+    NODES,
+    REDIS_PORT,
+    SENTINEL_ADMIN,
+    SENTINEL_PORT,
+    Server,
+    auth,
+    info,
+    sentinel_master,
+)
 from playbook_runs import run_playbook
 
 testinfra_hosts = ["ansible://longshore-redis1"]
@@ -72,3 +83,21 @@ def test_changed_settings_reach_the_sentinels_and_keep_what_they_learned(
         assert fields["num-other-sentinels"] == "2"
         with host.sudo():
             assert host.file(f"{server.conf_dir}/sentinel/sentinel.conf").contains("^loglevel verbose$")
+
+
+def test_rotated_app_password_applies_without_a_restart(
+    request: pytest.FixtureRequest, server: Server, drill: dict[str, str], hosts_by_address: dict[str, Host]
+) -> None:
+    """A new application password in the inventory reaches every node with ACL LOAD: the
+    old one is refused, the new one accepted, and the master keeps running."""
+    rotated = "redis-celery-password-rotated-by-a-test-07"
+    master = hosts_by_address[drill["new_master"]]
+    pid = master.check_output(f"systemctl show --property MainPID --value {server.service}")
+    run = run_playbook(
+        "playbooks/redis.yml", request.config.option.ansible_inventory, json.dumps({"redis_app_password": rotated})
+    )
+    assert run.rc == 0, run.output[-3000:]
+    for host in hosts_by_address.values():
+        assert server.cli(host, "127.0.0.1", REDIS_PORT, [auth(APP), "PING"])[0].startswith("WRONGPASS")
+        assert server.cli(host, "127.0.0.1", REDIS_PORT, [f"AUTH {APP[0]} {rotated}", "PING"]) == ["OK", "PONG"]
+    assert master.check_output(f"systemctl show --property MainPID --value {server.service}") == pid
