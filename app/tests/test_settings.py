@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import ssl
+
 import pytest
 
+from longshore_app import settings
 from longshore_app.settings import SettingError, positive_int, required
 
 
@@ -27,3 +30,132 @@ def test_positive_int_parses_the_value() -> None:
 def test_positive_int_refuses_bad_values(raw: str, message: str) -> None:
     with pytest.raises(SettingError, match=rf"^CONCURRENCY.*{message}"):
         positive_int({"CONCURRENCY": raw}, "CONCURRENCY", 4)
+
+
+def test_rabbitmq_config_is_json_only_with_late_acks(rabbitmq_env: dict[str, str]) -> None:
+    config = settings.load(rabbitmq_env).celery_config()
+    assert config["accept_content"] == ["json"]
+    assert config["result_accept_content"] == ["json"]
+    assert config["task_serializer"] == "json"
+    assert config["task_acks_late"] is True
+    assert config["task_reject_on_worker_lost"] is True
+    assert config["worker_prefetch_multiplier"] == 1
+
+
+def test_rabbitmq_url_lists_every_node_over_tls_with_quoted_credentials(rabbitmq_env: dict[str, str]) -> None:
+    url = settings.load(rabbitmq_env).celery_config()["broker_url"]
+    assert url == (
+        "amqps://celery:p%40ss%2Fword%3A1@mq1.example:5671/%2Fcelery;"
+        "amqps://celery:p%40ss%2Fword%3A1@mq2.example:5671/%2Fcelery"
+    )
+
+
+def test_rabbitmq_tls_requires_the_ca_and_checks_each_node_name(rabbitmq_env: dict[str, str]) -> None:
+    options = settings.load(rabbitmq_env).celery_config()["broker_use_ssl"]
+    assert options["ca_certs"] == "/etc/longshore/pki/ca.crt"
+    assert options["cert_reqs"] == ssl.CERT_REQUIRED
+    assert options["server_hostname"] is None  # kombu puts each node's name here
+    assert "certfile" not in options
+
+
+def test_rabbitmq_client_certificate_when_given(rabbitmq_env: dict[str, str]) -> None:
+    rabbitmq_env.update(LONGSHORE_CERT_FILE="/etc/app/client.crt", LONGSHORE_KEY_FILE="/etc/app/client.key")
+    options = settings.load(rabbitmq_env).celery_config()["broker_use_ssl"]
+    assert (options["certfile"], options["keyfile"]) == ("/etc/app/client.crt", "/etc/app/client.key")
+
+
+def test_rabbitmq_uses_quorum_queues_and_publisher_confirms(rabbitmq_env: dict[str, str]) -> None:
+    config = settings.load(rabbitmq_env).celery_config()
+    assert config["task_default_queue_type"] == "quorum"
+    assert config["worker_detect_quorum_queues"] is True
+    assert config["broker_transport_options"] == {"confirm_publish": True}
+
+
+def test_result_backend_goes_through_sentinel_with_the_key_prefix(rabbitmq_env: dict[str, str]) -> None:
+    config = settings.load(rabbitmq_env).celery_config()
+    assert config["result_backend"].startswith("sentinel://celery:redis-secret@r1.example:26379/0;")
+    options = config["result_backend_transport_options"]
+    assert options["master_name"] == "longshore"
+    assert options["global_keyprefix"] == "celery:"
+    assert options["sentinel_kwargs"] == {"username": "celery", "password": "sentinel-secret"}
+    assert "redis_backend_use_ssl" not in config
+
+
+def test_redis_broker_uses_sentinel_prefix_and_visibility_timeout(redis_env: dict[str, str]) -> None:
+    config = settings.load(redis_env).celery_config()
+    assert config["broker_url"].count("sentinel://") == 3
+    options = config["broker_transport_options"]
+    assert options["global_keyprefix"] == "celery:"
+    assert options["visibility_timeout"] == 3600
+    assert "task_default_queue_type" not in config
+
+
+def test_redis_tls_verifies_the_chain_and_the_sentinels_names(redis_env: dict[str, str]) -> None:
+    config = settings.load(redis_env).celery_config()
+    assert config["broker_use_ssl"]["ssl_cert_reqs"] == ssl.CERT_REQUIRED
+    assert config["broker_use_ssl"]["ssl_ca_certs"] == "/etc/longshore/pki/ca.crt"
+    assert config["redis_backend_use_ssl"]["ssl_cert_reqs"] == ssl.CERT_REQUIRED
+    sentinel_kwargs = config["broker_transport_options"]["sentinel_kwargs"]
+    assert sentinel_kwargs["ssl"] is True
+    assert sentinel_kwargs["ssl_check_hostname"] is True
+
+
+@pytest.mark.parametrize(
+    "missing",
+    [
+        "LONGSHORE_BROKER",
+        "LONGSHORE_CA_FILE",
+        "LONGSHORE_RABBITMQ_NODES",
+        "LONGSHORE_RABBITMQ_PASSWORD",
+        "LONGSHORE_SENTINELS",
+        "LONGSHORE_SENTINEL_PASSWORD",
+        "LONGSHORE_REDIS_PASSWORD",
+        "LONGSHORE_KEY_PREFIX",
+        "LONGSHORE_STATE_DIR",
+    ],
+)
+def test_a_missing_setting_is_named(rabbitmq_env: dict[str, str], missing: str) -> None:
+    del rabbitmq_env[missing]
+    with pytest.raises(SettingError, match=rf"^{missing}"):
+        settings.load(rabbitmq_env)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("LONGSHORE_BROKER", "sqs", "is not one of rabbitmq, redis"),
+        ("LONGSHORE_RESULT_BACKEND", "database", "is not one of redis, rpc, none"),
+        ("LONGSHORE_RABBITMQ_NODES", "mq1.example", "is not host:port"),
+        ("LONGSHORE_SENTINELS", "r1:26379,r2:0", "is not host:port"),
+        ("LONGSHORE_KEY_PREFIX", "celery*", "holds glob characters"),
+        ("LONGSHORE_CA_FILE", "ca.crt", "is not an absolute path"),
+        ("LONGSHORE_REDIS_TLS", "maybe", "is not true or false"),
+        ("LONGSHORE_TASK_TIME_LIMIT", "-5", "must be 1 or more"),
+        ("LONGSHORE_TASK_SOFT_TIME_LIMIT", "900", "is above LONGSHORE_TASK_TIME_LIMIT=300"),
+        ("LONGSHORE_VISIBILITY_TIMEOUT", "300", "must be above LONGSHORE_TASK_TIME_LIMIT=300"),
+        ("LONGSHORE_CERT_FILE", "/etc/app/client.crt", "go together"),
+    ],
+)
+def test_a_bad_setting_is_named(rabbitmq_env: dict[str, str], name: str, value: str, message: str) -> None:
+    rabbitmq_env[name] = value
+    with pytest.raises(SettingError, match=rf"^{name}.*{message}"):
+        settings.load(rabbitmq_env)
+
+
+def test_rpc_results_need_rabbitmq(redis_env: dict[str, str]) -> None:
+    redis_env["LONGSHORE_RESULT_BACKEND"] = "rpc"
+    with pytest.raises(SettingError, match=r"^LONGSHORE_RESULT_BACKEND=rpc needs LONGSHORE_BROKER=rabbitmq"):
+        settings.load(redis_env)
+
+
+def test_no_result_backend_needs_no_sentinel(rabbitmq_env: dict[str, str]) -> None:
+    rabbitmq_env["LONGSHORE_RESULT_BACKEND"] = "none"
+    for name in [n for n in rabbitmq_env if "SENTINEL" in n or "REDIS" in n or "PREFIX" in n]:
+        del rabbitmq_env[name]
+    config = settings.load(rabbitmq_env).celery_config()
+    assert "result_backend" not in config
+
+
+def test_time_limits_default_to_five_minutes_with_a_soft_limit_before(rabbitmq_env: dict[str, str]) -> None:
+    config = settings.load(rabbitmq_env).celery_config()
+    assert (config["task_time_limit"], config["task_soft_time_limit"]) == (300, 270)

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from longshore_app import records
+
+
+def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    source = str(Path(__file__).parents[1] / "src")
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={"PATH": os.environ["PATH"], "PYTHONPATH": source, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_the_module_imports_without_an_environment() -> None:
+    result = run_python("import longshore_app.app", {})
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_missing_setting_stops_with_one_line_naming_it(rabbitmq_env: dict[str, str]) -> None:
+    del rabbitmq_env["LONGSHORE_RABBITMQ_PASSWORD"]
+    result = run_python("from longshore_app.app import app; app.conf.broker_url", rabbitmq_env)
+    assert result.returncode == 78
+    assert result.stderr.splitlines() == [
+        "longshore-app: LONGSHORE_RABBITMQ_PASSWORD is not set: give it a value in the environment file"
+    ]
+
+
+def test_the_configured_app_refuses_pickle(rabbitmq_env: dict[str, str]) -> None:
+    result = run_python(
+        "from longshore_app.app import app; print(app.conf.accept_content, app.conf.task_acks_late)", rabbitmq_env
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['json'] True"
+
+
+def test_counting_task_records_each_execution(rabbitmq_env: dict[str, str], tmp_path: Path) -> None:
+    code = (
+        "from longshore_app.app import app\n"
+        "from longshore_app.tasks import count\n"
+        "app.conf.task_always_eager = True\n"
+        "for sequence in (0, 1, 1):\n"
+        "    count.apply(('run7', sequence, 0.0))\n"
+    )
+    result = run_python(code, rabbitmq_env)
+    assert result.returncode == 0, result.stderr
+    lines = records.run_file(tmp_path, "run7").read_text().splitlines()
+    summary = records.report(3, [records.Execution.parse(line) for line in lines])
+    assert (summary.completed, summary.lost, summary.duplicated) == (2, 1, 1)
+
+
+def test_chord_tasks_compute_the_sum() -> None:
+    from longshore_app.tasks import add, total
+
+    assert total([add(1, 2), add(3, 4)]) == 10
