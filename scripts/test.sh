@@ -54,6 +54,8 @@ fi
 
 # A scenario whose platforms take their image from LONGSHORE_SCENARIO_IMAGE lists the
 # Debian releases to run it on in molecule/<scenario>/releases; it runs once per release.
+# Checks that do not depend on the release (bad inventory input, refused before any host
+# changes) run on the first release only: LONGSHORE_FIRST_RELEASE=0 on the others.
 image_for_release() {
   local override="LONGSHORE_IMAGE_DEBIAN$1"
   printf '%s' "${!override:-longshore/debian:$1}"
@@ -62,9 +64,12 @@ image_for_release() {
 molecule_scenario() {
   local scenario=$1 release
   if [ -f "molecule/$scenario/releases" ]; then
+    local first=1
     for release in $(cat "molecule/$scenario/releases"); do
       step "molecule:$scenario@debian$release" \
-        env LONGSHORE_SCENARIO_IMAGE="$(image_for_release "$release")" molecule test --scenario-name "$scenario"
+        env LONGSHORE_SCENARIO_IMAGE="$(image_for_release "$release")" LONGSHORE_FIRST_RELEASE="$first" \
+        molecule test --scenario-name "$scenario"
+      first=0
     done
   else
     step "molecule:$scenario" molecule test --scenario-name "$scenario"

@@ -1,6 +1,7 @@
 """longshore-app: a client of the platform, run on a worker host as the service user.
 
     longshore-app [--env-file FILE] check
+    longshore-app [--env-file FILE] connect
     longshore-app [--env-file FILE] ping [--chord N]
     longshore-app [--env-file FILE] send --run NAME --count N [--long-every K --long-seconds S]
     longshore-app [--env-file FILE] sleep --seconds S
@@ -17,6 +18,8 @@ import argparse
 import dataclasses
 import json
 import os
+import socket
+import ssl
 import sys
 import time
 from pathlib import Path
@@ -30,6 +33,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     commands = parser.add_subparsers(dest="command", required=True)
 
     commands.add_parser("check", help="check the settings and exit")
+    commands.add_parser("connect", help="connect once to the broker and the result backend")
 
     ping = commands.add_parser("ping", help="round-trip a task and a chord")
     ping.add_argument("--chord", type=int, default=10, help="tasks in the chord (default 10)")
@@ -99,6 +103,48 @@ def _send(run: str, count: int, long_every: int, long_seconds: float, queue: str
     return 0
 
 
+def _tls_handshake(host: str, port: int, tls: settings.Tls) -> str:
+    """Handshake with ``host:port`` trusting only the configured CA; "ok" or the error."""
+    context = ssl.create_default_context(cafile=tls.ca_file)
+    if tls.cert_file:
+        context.load_cert_chain(tls.cert_file, tls.key_file)
+    try:
+        with (
+            socket.create_connection((host, port), timeout=10) as raw,
+            context.wrap_socket(raw, server_hostname=host),
+        ):
+            return "ok"
+    except (OSError, ssl.SSLError) as error:
+        return f"{type(error).__name__}: {error}"
+
+
+def _connect(loaded: settings.Settings) -> int:
+    """One attempt each, no retry: a TLS or login failure is printed, not retried."""
+    app = _app()
+    failures = 0
+    # redis-py reports a Sentinel it could not reach without the reason: say it here.
+    if loaded.sentinel and loaded.sentinel.tls:
+        for host, port in loaded.sentinel.addresses:
+            answer = _tls_handshake(host, port, loaded.sentinel.tls)
+            failures += answer != "ok"
+            print(f"sentinel {host}:{port} (tls): {answer}")
+    try:
+        with app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, timeout=10)
+        print(f"broker ({loaded.broker}): ok")
+    except Exception as error:  # any failure is the answer
+        failures += 1
+        print(f"broker ({loaded.broker}): {type(error).__name__}: {error}")
+    if loaded.result_backend == "redis":
+        try:
+            app.backend.client.ping()
+            print("result backend (redis): ok")
+        except Exception as error:  # any failure is the answer
+            failures += 1
+            print(f"result backend (redis): {type(error).__name__}: {error}")
+    return 1 if failures else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     arguments = _arguments(argv)
     _load_environment(arguments.env_file)
@@ -126,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(summary.lines()))
         return 0
 
+    if arguments.command == "connect":
+        return _connect(loaded)
     _app()
     if arguments.command == "ping":
         return _ping(arguments.chord, arguments.timeout)

@@ -201,6 +201,10 @@ class Settings:
             "broker_connection_max_retries": None,
             "result_expires": 86400,
             "worker_hijack_root_logger": True,
+            # Beat's one periodic task: proves the single beat sends on schedule.
+            "beat_schedule": {
+                "heartbeat": {"task": "longshore.add", "schedule": 60.0, "args": (0, 0), "options": {"expires": 55}}
+            },
         }
         if self.broker == "rabbitmq":
             config.update(

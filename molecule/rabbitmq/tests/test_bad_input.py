@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from playbook_runs import run_playbook
+from playbook_runs import once_per_scenario, run_playbook
 
 testinfra_hosts = ["ansible://longshore-mq1"]
 
@@ -23,6 +23,7 @@ CASES = {
 }
 
 
+@once_per_scenario
 @pytest.mark.parametrize("case", CASES)
 def test_bad_input_stops_before_any_change(request: pytest.FixtureRequest, case: str) -> None:
     extra, named = CASES[case]

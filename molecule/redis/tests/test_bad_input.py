@@ -8,7 +8,7 @@ import json
 import pytest
 from testinfra.host import Host
 
-from playbook_runs import run_playbook
+from playbook_runs import once_per_scenario, run_playbook
 
 testinfra_hosts = ["ansible://longshore-redis1"]
 
@@ -34,6 +34,7 @@ def refused(inventory: str, extra: dict[str, object], named: str) -> None:
     assert set(run.changed().values()) <= {0}
 
 
+@once_per_scenario
 @pytest.mark.parametrize("case", list(CASES))
 def test_bad_input_stops_before_any_change(request: pytest.FixtureRequest, case: str) -> None:
     extra, named = CASES[case]
