@@ -37,14 +37,9 @@ def main() -> int:
     python = environment / "bin" / "python"
     if not python.exists():
         venv.create(environment, with_pip=True, clear=True)
-        subprocess.run(
-            [
-                str(python), "-m", "pip", "install", "--quiet", "--no-index", "--no-deps", "--require-hashes",
-                "--find-links", str(release / "wheels"), "-r", str(release / "requirements.txt"),
-            ],
-            check=True,
-            stdout=sys.stderr,
-        )
+        wheels, requirements = str(release / "wheels"), str(release / "requirements.txt")
+        install = ["install", "--quiet", "--no-index", "--no-deps", "--require-hashes", "--find-links", wheels]
+        subprocess.run([str(python), "-m", "pip", *install, "-r", requirements], check=True, stdout=sys.stderr)
         print("created")
     result = subprocess.run([str(python), "-c", PROBE, app], check=False, capture_output=True, text=True)
     if result.returncode != 0:
