@@ -1,4 +1,5 @@
-"""Flower (enabled on longshore-celery-w1 only): HTTPS only, and basic auth."""
+"""Beat and Flower (enabled on longshore-celery-w1 only): sandboxed units; Flower is
+HTTPS only, with basic auth."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import shlex
 import pytest
 from testinfra.host import Host
 
-from conftest import SECRETS
+from conftest import BEAT_UNIT, FLOWER_UNIT, SECRETS
+from probes import exposure_score
 
 testinfra_hosts = ["ansible://longshore-celery-w1"]
 
@@ -41,3 +43,8 @@ def test_flower_asks_for_its_password(host: Host, auth: str, expected: str) -> N
 
 def test_flower_does_not_answer_plain_http(host: Host) -> None:
     assert get(host, "http://127.0.0.1:5555/workers", f"admin:{SECRETS[3]}") != "200"
+
+
+@pytest.mark.parametrize("unit", [BEAT_UNIT, FLOWER_UNIT])
+def test_beat_and_flower_units_are_within_the_exposure_bar(host: Host, unit: str) -> None:
+    assert exposure_score(host, unit) <= 1.5

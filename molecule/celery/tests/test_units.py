@@ -50,10 +50,3 @@ def test_beat_and_flower_run_only_where_enabled(host: Host, unit: str) -> None:
     expected = "active" if host.backend.get_hostname() == "longshore-celery-w1" else "inactive"
     assert host.run(f"systemctl is-active {unit}").stdout.strip() == expected
     assert host.file(f"/etc/systemd/system/{unit}").exists == (expected == "active")
-
-
-def test_beat_and_flower_units_are_within_the_exposure_bar(host: Host) -> None:
-    if host.backend.get_hostname() != "longshore-celery-w1":
-        pytest.skip("beat and Flower run on longshore-celery-w1")
-    assert exposure_score(host, BEAT_UNIT) <= 1.5
-    assert exposure_score(host, FLOWER_UNIT) <= 1.5
