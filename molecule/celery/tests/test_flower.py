@@ -15,7 +15,7 @@ testinfra_hosts = ["ansible://longshore-celery-w1"]
 
 PROBE = """
 import base64, ssl, sys, urllib.request, urllib.error
-url, auth = sys.argv[1], sys.argv[2]
+url, auth = sys.argv[1], sys.stdin.read()
 context = ssl.create_default_context(cafile="/etc/longshore/pki/ca.crt")
 context.check_hostname = False
 request = urllib.request.Request(url)
@@ -31,7 +31,8 @@ except Exception as error:
 
 
 def get(host: Host, url: str, auth: str = "") -> str:
-    return host.check_output(f"python3 -c {shlex.quote(PROBE)} {shlex.quote(url)} {shlex.quote(auth)}")
+    # The credentials go through a pipe from the shell's printf builtin, not a command line.
+    return host.check_output(f"printf %s {shlex.quote(auth)} | python3 -c {shlex.quote(PROBE)} {shlex.quote(url)}")
 
 
 @pytest.mark.parametrize(
