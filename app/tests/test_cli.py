@@ -51,3 +51,33 @@ def test_report_merges_record_files_of_several_hosts(
 def test_send_refuses_an_unbounded_count() -> None:
     with pytest.raises(SystemExit):
         cli.main(["send", "--run", "r", "--count", "0"])
+
+
+def test_report_of_record_files_needs_no_settings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    records_file = tmp_path / "w1.log"
+    records_file.write_text(
+        Execution("r", 0, 1.0, 1.0, 2.0, "w1", "a").line() + Execution("other", 1, 1.0, 1.0, 2.0, "w1", "b").line()
+    )
+    assert cli.main(["report", "--run", "r", "--sent", "2", "--json", str(records_file)]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["completed"], summary["lost"]) == (1, 1)
+
+
+def test_send_wait_needs_a_result_backend(
+    monkeypatch: pytest.MonkeyPatch, rabbitmq_env: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name, value in rabbitmq_env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("LONGSHORE_RESULT_BACKEND", "none")
+    assert cli.main(["send", "--run", "r", "--count", "1", "--wait", "10"]) == 78
+    assert "needs a result backend" in capsys.readouterr().err
+
+
+def test_send_refuses_an_unbounded_wait() -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["send", "--run", "r", "--count", "1", "--wait", "7200"])
+
+
+def test_send_refuses_an_unbounded_rate() -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["send", "--run", "r", "--count", "1", "--rate", "-1"])

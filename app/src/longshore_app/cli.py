@@ -4,6 +4,7 @@
     longshore-app [--env-file FILE] connect
     longshore-app [--env-file FILE] ping [--chord N]
     longshore-app [--env-file FILE] send --run NAME --count N [--long-every K --long-seconds S]
+                                    [--rate N] [--wait S]
     longshore-app [--env-file FILE] sleep --seconds S
     longshore-app [--env-file FILE] pickle --run NAME
     longshore-app [--env-file FILE] report --run NAME --sent N [RECORD_FILE ...]
@@ -45,6 +46,14 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     send.add_argument("--long-every", type=int, default=0, help="every Kth task is a long one")
     send.add_argument("--long-seconds", type=float, default=5.0)
     send.add_argument("--queue", default=None)
+    send.add_argument("--rate", type=float, default=0.0, help="send at most N tasks a second (default: at once)")
+    send.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="keep the results and wait up to SECONDS for every task to finish (needs a result backend)",
+    )
 
     sleep = commands.add_parser("sleep", help="send one long task and print its id")
     sleep.add_argument("--seconds", type=float, required=True)
@@ -61,6 +70,10 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     arguments = parser.parse_args(argv)
     if arguments.command == "send" and not 0 < arguments.count <= 100_000:
         parser.error("--count must be between 1 and 100000")
+    if arguments.command == "send" and not 0 <= arguments.rate <= 10_000:
+        parser.error("--rate must be between 0 (no limit) and 10000 tasks a second")
+    if arguments.command == "send" and not 0 <= arguments.wait <= 3600:
+        parser.error("--wait must be between 0 and 3600 seconds")
     return arguments
 
 
@@ -91,15 +104,32 @@ def _ping(count: int, timeout: float) -> int:
     return 0 if (result, summed) == (5, expected) else 1
 
 
-def _send(run: str, count: int, long_every: int, long_seconds: float, queue: str | None) -> int:
+def _send(
+    run: str, count: int, long_every: int, long_seconds: float, queue: str | None, rate: float, wait: float
+) -> int:
     from longshore_app.tasks import count as counting
 
     if not records.RUN_NAME.match(run):
         raise SystemExit(f"longshore-app: run name {run!r} is not valid")
+    started = time.monotonic()
+    sent = []
     for sequence in range(count):
+        if rate:
+            time.sleep(max(0.0, started + sequence / rate - time.monotonic()))
         seconds = long_seconds if long_every and sequence % long_every == long_every - 1 else 0.0
-        counting.apply_async((run, sequence, time.time(), seconds), queue=queue, ignore_result=True)
-    print(f"sent {count}")
+        sent.append(counting.apply_async((run, sequence, time.time(), seconds), queue=queue, ignore_result=not wait))
+    print(f"sent {count} in {time.monotonic() - started:.1f} s", flush=True)
+    if not wait:
+        return 0
+    deadline = started + wait
+    pending = [result for result in sent if not result.ready()]
+    while pending:
+        if time.monotonic() >= deadline:
+            print(f"{len(pending)} of {count} tasks not finished after {wait:.0f} s", file=sys.stderr)
+            return 1
+        time.sleep(0.5)
+        pending = [result for result in pending if not result.ready()]
+    print(f"all {count} finished {time.monotonic() - started:.1f} s after the first was sent")
     return 0
 
 
@@ -145,8 +175,26 @@ def _connect(loaded: settings.Settings) -> int:
     return 1 if failures else 0
 
 
+def _report(run: str, sent: int, files: list[Path], as_json: bool) -> int:
+    executions = [
+        records.Execution.parse(line)
+        for file in files
+        if file.exists()
+        for line in file.read_text().splitlines()
+        if line.strip() and line.split(maxsplit=1)[0] == run
+    ]
+    summary = records.report(sent, executions)
+    if as_json:
+        print(json.dumps(dataclasses.asdict(summary)))
+    else:
+        print("\n".join(summary.lines()))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     arguments = _arguments(argv)
+    if arguments.command == "report" and arguments.files:
+        return _report(arguments.run, arguments.sent, arguments.files, arguments.json)
     _load_environment(arguments.env_file)
     try:
         loaded = settings.load(os.environ)
@@ -157,20 +205,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"settings ok: broker {loaded.broker}, result backend {loaded.result_backend}")
         return 0
     if arguments.command == "report":
-        files = arguments.files or [records.run_file(Path(loaded.state_dir), arguments.run)]
-        executions = [
-            records.Execution.parse(line)
-            for file in files
-            if file.exists()
-            for line in file.read_text().splitlines()
-            if line.strip()
-        ]
-        summary = records.report(arguments.sent, executions)
-        if arguments.json:
-            print(json.dumps(dataclasses.asdict(summary)))
-        else:
-            print("\n".join(summary.lines()))
-        return 0
+        return _report(
+            arguments.run, arguments.sent, [records.run_file(Path(loaded.state_dir), arguments.run)], arguments.json
+        )
 
     if arguments.command == "connect":
         return _connect(loaded)
@@ -178,7 +215,17 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.command == "ping":
         return _ping(arguments.chord, arguments.timeout)
     if arguments.command == "send":
-        return _send(arguments.run, arguments.count, arguments.long_every, arguments.long_seconds, arguments.queue)
+        if arguments.wait and loaded.result_backend == "none":
+            print("longshore-app: send --wait needs a result backend (LONGSHORE_RESULT_BACKEND)", file=sys.stderr)
+            return 78
+        return _send(
+            arguments.run,
+            arguments.count,
+            arguments.long_every,
+            arguments.long_seconds,
+            arguments.queue,
+            arguments.wait,
+        )
     from longshore_app.tasks import count as counting
     from longshore_app.tasks import sleep
 
