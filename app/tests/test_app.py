@@ -61,3 +61,22 @@ def test_chord_tasks_compute_the_sum() -> None:
     from longshore_app.tasks import add, total
 
     assert total([add(1, 2), add(3, 4)]) == 10
+
+
+def test_send_runs_every_task_and_waits_for_them(rabbitmq_env: dict[str, str], tmp_path: Path) -> None:
+    # Eager mode runs each task in this process: the command's own path from the
+    # arguments to the records, without a broker.
+    code = (
+        "import sys\n"
+        "from longshore_app import cli\n"
+        "from longshore_app.app import app\n"
+        "app.conf.task_always_eager = True\n"
+        "sys.exit(cli.main(['send', '--run', 'run8', '--count', '4', '--long-every', '2', '--long-seconds', '0.01',\n"
+        "                   '--rate', '200', '--wait', '10']))\n"
+    )
+    result = run_python(code, rabbitmq_env)
+    assert result.returncode == 0, result.stderr
+    assert "all 4 finished" in result.stdout
+    lines = records.run_file(tmp_path, "run8").read_text().splitlines()
+    summary = records.report(4, [records.Execution.parse(line) for line in lines])
+    assert (summary.completed, summary.lost, summary.duplicated) == (4, 0, 0)

@@ -224,6 +224,7 @@ def main(argv: list[str] | None = None) -> int:
             arguments.long_every,
             arguments.long_seconds,
             arguments.queue,
+            arguments.rate,
             arguments.wait,
         )
     from longshore_app.tasks import count as counting
