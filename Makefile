@@ -1,10 +1,11 @@
 # Longshore: `make lab` deploys the platform to a local lab, `make test` runs every test.
 SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 VENV := .venv
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: help venv engine images lint docs test lab lab-hosts lab-down clean
+.PHONY: help venv engine images lint docs test lab lab-hosts lab-down smoke secrets clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  %-10s %s\n", $$1, $$2 }'
@@ -35,12 +36,21 @@ test: venv ## Run every test: static checks, unit tests, every Molecule scenario
 lab-hosts: venv images ## Create the lab hosts (containers)
 	ansible-playbook playbooks/lab.yml
 
-lab: lab-hosts ## Bring up the lab and deploy the platform to it
-	ansible-playbook site.yml
-	ansible all -m ansible.builtin.ping
+lab: lab-hosts ## Bring up the lab, deploy the platform to it, then run the smoke
+	@mkdir -p .cache/logs
+	ansible-playbook site.yml | tee .cache/logs/site.yml.log
+	@python scripts/recap.py .cache/logs/site.yml.log
+	@$(MAKE) --no-print-directory smoke
+
+smoke: venv ## Send counting tasks through the running lab; print sent, completed, lost, duplicated, latency
+	ansible-playbook playbooks/smoke.yml
 
 lab-down: venv ## Remove the lab hosts
 	ansible-playbook playbooks/lab.yml -e lab_state=absent
+
+secrets: venv ## Write and encrypt random secrets for an environment: make secrets ENV=staging
+	@test -n "$(ENV)" || { echo "make secrets: name the environment, e.g. make secrets ENV=staging" >&2; exit 2; }
+	python scripts/write_secrets.py inventories/$(ENV) $(if $(VAULT_PASSWORD_FILE),--vault-password-file $(VAULT_PASSWORD_FILE))
 
 clean: ## Remove the toolchain and caches (not the images)
 	rm -rf $(VENV) .cache
