@@ -15,20 +15,37 @@ mkdir -p "$LOGS"
 passed=()
 failed=()
 
+log_of() {
+  printf '%s/%s.log' "$LOGS" "${1//[^a-zA-Z0-9_.-]/_}"
+}
+
+# Runs one step. In a lane (LANE set), prints one line per step, prefixed with the lane,
+# and records the outcome in $LOGS/lane-$LANE.results; the main shell prints failures.
 step() {
   local name=$1
   shift
-  local log="$LOGS/${name//[^a-zA-Z0-9_.-]/_}.log"
-  local start=$SECONDS
-  printf '==> %s\n' "$name"
+  local log
+  log=$(log_of "$name")
+  local start=$SECONDS prefix=${LANE:+[lane $LANE] }
+  printf '%s==> %s\n' "$prefix" "$name"
   if "$@" >"$log" 2>&1; then
     passed+=("$name")
-    printf '    passed in %d s\n' $((SECONDS - start))
+    printf '%s    passed %s in %d s\n' "$prefix" "$name" $((SECONDS - start))
+    [ -z "${LANE:-}" ] || echo "passed $name" >>"$LOGS/lane-$LANE.results"
   else
     failed+=("$name")
-    printf '    FAILED in %d s; last lines of %s:\n' $((SECONDS - start)) "$log"
-    tail -n 60 "$log" | sed 's/^/    | /'
+    printf '%s    FAILED %s in %d s\n' "$prefix" "$name" $((SECONDS - start))
+    if [ -z "${LANE:-}" ]; then
+      show_failure "$name"
+    else
+      echo "failed $name" >>"$LOGS/lane-$LANE.results"
+    fi
   fi
+}
+
+show_failure() {
+  printf '    last lines of %s:\n' "$(log_of "$1")"
+  tail -n 60 "$(log_of "$1")" | sed 's/^/    | /'
 }
 
 syntax_check() {
@@ -42,7 +59,7 @@ syntax_check() {
 }
 
 unit_tests() {
-  (cd app && pytest)
+  (cd app && pytest) && python -m pytest -q scripts/tests
 }
 
 scenarios=("$@")
@@ -87,8 +104,38 @@ step setup-hosts sh -c 'scripts/engine.sh && scripts/images.sh'
 if [[ " ${failed[*]:-} " == *" setup-hosts "* ]]; then
   for scenario in "${scenarios[@]}"; do failed+=("molecule:$scenario (no hosts)"); done
 else
-  for scenario in "${scenarios[@]}"; do
-    molecule_scenario "$scenario"
+  # Scenarios run in LONGSHORE_LANES lanes at once (default 2; 1 runs them one after
+  # another). A scenario and all its releases stay in one lane, so no two runs share a
+  # scenario's containers. The lanes are balanced by measured durations (minutes per
+  # run: site 12, rabbitmq 10, redis 9, base and pki 1; docs/BENCHMARKS.md).
+  lanes=${LONGSHORE_LANES:-2}
+  lane_of() {
+    case $1 in
+      redis | site) echo $((lanes >= 2 ? 2 : 1)) ;;
+      *) echo 1 ;;
+    esac
+  }
+  for lane in $(seq 1 "$lanes"); do
+    rm -f "$LOGS/lane-$lane.results"
+    (
+      LANE=$lane
+      for scenario in "${scenarios[@]}"; do
+        [ "$(lane_of "$scenario")" = "$lane" ] && molecule_scenario "$scenario"
+      done
+      true
+    ) &
+  done
+  wait
+  for lane in $(seq 1 "$lanes"); do
+    [ -f "$LOGS/lane-$lane.results" ] || continue
+    while read -r outcome name; do
+      if [ "$outcome" = passed ]; then
+        passed+=("$name")
+      else
+        failed+=("$name")
+        show_failure "$name"
+      fi
+    done <"$LOGS/lane-$lane.results"
   done
 fi
 

@@ -28,8 +28,8 @@ SECRETS = [
     "sentinel-celery-password-for-tests-06",
     "flower-admin-password-for-tests-07",
 ]
-WORKERS = ["ansible://longshore-celery-w1", "ansible://longshore-celery-w2"]
-BROKER_OF = {"longshore-celery-w1": "rabbitmq", "longshore-celery-w2": "redis"}
+WORKERS = ["ansible://longshore-site-w1", "ansible://longshore-site-w2"]
+BROKER_OF = {"longshore-site-w1": "rabbitmq", "longshore-site-w2": "redis"}
 
 
 def app_client(host: Host, *args: str, env_file: str = ENV_FILE, timeout: int = 120) -> tuple[int, str]:

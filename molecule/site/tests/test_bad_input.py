@@ -9,7 +9,7 @@ import pytest
 
 from playbook_runs import once_per_scenario, run_playbook
 
-testinfra_hosts = ["ansible://longshore-celery-w1"]
+testinfra_hosts = ["ansible://longshore-site-w1"]
 
 CASES = {
     "application that does not import": (

@@ -8,7 +8,7 @@ import shlex
 
 from testinfra.host import Host
 
-testinfra_hosts = ["ansible://longshore-celery-broker"]
+testinfra_hosts = ["ansible://longshore-site-broker"]
 
 ADMIN = ("admin", "redis-admin-password-for-tests-01")
 KEY_PREFIX = "celery:"

@@ -11,7 +11,7 @@ from testinfra.host import Host
 
 from conftest import BROKER_OF, ENV_FILE, NAME, STATE_DIR, WORKER_LOG, app_client, executions, wait_for
 
-testinfra_hosts = ["ansible://longshore-celery-w1", "ansible://longshore-celery-w2"]
+testinfra_hosts = ["ansible://longshore-site-w1", "ansible://longshore-site-w2"]
 
 
 def test_a_task_and_a_chord_round_trip(host: Host) -> None:

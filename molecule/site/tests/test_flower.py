@@ -1,4 +1,4 @@
-"""Beat and Flower (enabled on longshore-celery-w1 only): sandboxed units; Flower is
+"""Beat and Flower (enabled on longshore-site-w1 only): sandboxed units; Flower is
 HTTPS only, with basic auth."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from testinfra.host import Host
 from conftest import BEAT_UNIT, FLOWER_UNIT, SECRETS
 from probes import exposure_score
 
-testinfra_hosts = ["ansible://longshore-celery-w1"]
+testinfra_hosts = ["ansible://longshore-site-w1"]
 
 PROBE = """
 import base64, ssl, sys, urllib.request, urllib.error

@@ -47,6 +47,6 @@ def test_no_operation_was_refused_by_the_sandbox(host: Host) -> None:
 
 @pytest.mark.parametrize("unit", [BEAT_UNIT, FLOWER_UNIT])
 def test_beat_and_flower_run_only_where_enabled(host: Host, unit: str) -> None:
-    expected = "active" if host.backend.get_hostname() == "longshore-celery-w1" else "inactive"
+    expected = "active" if host.backend.get_hostname() == "longshore-site-w1" else "inactive"
     assert host.run(f"systemctl is-active {unit}").stdout.strip() == expected
     assert host.file(f"/etc/systemd/system/{unit}").exists == (expected == "active")

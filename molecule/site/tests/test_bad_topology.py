@@ -1,0 +1,82 @@
+"""An inventory whose groups do not fit the platform stops site.yml in its first play
+(playbooks/preflight.yml), naming the group and the fix, before any host changes. Each case
+is the scenario's own inventory with its groups changed (check mode, so a run that was not
+refused still changes nothing)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from playbook_runs import once_per_scenario, run_playbook
+
+testinfra_hosts = ["ansible://longshore-site-w1"]
+
+BROKER, W1, W2 = "longshore-site-broker", "longshore-site-w1", "longshore-site-w2"
+
+
+def without_redis(groups: dict[str, list[str]], hostvars: dict[str, dict]) -> None:
+    groups["redis"], groups["redis_sentinel"] = [], []
+    hostvars[W2]["celery_broker"] = "redis"
+
+
+def two_beats(groups: dict[str, list[str]], hostvars: dict[str, dict]) -> None:
+    groups["celery_beat"] = [W1, W2]
+
+
+def even_rabbitmq(groups: dict[str, list[str]], hostvars: dict[str, dict]) -> None:
+    groups["rabbitmq"] = [BROKER, W2]
+
+
+def no_workers(groups: dict[str, list[str]], hostvars: dict[str, dict]) -> None:
+    groups["celery_worker"] = []
+
+
+CASES: dict[str, tuple[Callable[[dict, dict], None], str]] = {
+    "broker redis, no redis hosts": (without_redis, "group redis has 0 host(s)"),
+    "beat on two hosts": (two_beats, "Group celery_beat has 2 host(s)"),
+    "even number of RabbitMQ nodes": (even_rabbitmq, "Group rabbitmq has 2 host(s)"),
+    "no worker hosts": (no_workers, "Group celery_worker is empty"),
+}
+
+
+def changed_inventory(source: str, change: Callable[[dict, dict], None], out: Path) -> Path:
+    """The scenario's inventory, flattened (every host with its variables), groups changed."""
+    listed = json.loads(
+        subprocess.run(["ansible-inventory", "-i", source, "--list"], capture_output=True, text=True, check=True).stdout
+    )
+    hostvars = listed["_meta"]["hostvars"]
+    groups = {
+        name: list(value.get("hosts", []))
+        for name, value in listed.items()
+        if name not in ("_meta", "all", "ungrouped") and isinstance(value, dict)
+    }
+    # Parent groups (celery) are rebuilt from their children below.
+    groups.pop("celery", None)
+    change(groups, hostvars)
+    inventory = {
+        "all": {
+            "hosts": hostvars,
+            "children": {name: {"hosts": dict.fromkeys(members, None)} for name, members in groups.items()},
+        }
+    }
+    out.write_text(json.dumps(inventory))
+    return out
+
+
+@once_per_scenario
+@pytest.mark.parametrize("case", list(CASES))
+def test_site_refuses_groups_that_do_not_fit(request: pytest.FixtureRequest, tmp_path: Path, case: str) -> None:
+    change, named = CASES[case]
+    inventory = changed_inventory(request.config.option.ansible_inventory, change, tmp_path / "inventory.json")
+    run = run_playbook("site.yml", str(inventory), check=True)
+    assert run.rc != 0
+    assert named in run.output
+    assert set(run.changed().values()) <= {0}
+    plays = [line for line in run.output.splitlines() if line.startswith("PLAY [")]
+    assert plays
+    assert plays[-1].startswith("PLAY [Check the inventory fits the platform]"), plays
