@@ -3,7 +3,9 @@ paced load of counting tasks that ran through the whole rollout of release 0.1.1
 
 from __future__ import annotations
 
+import datetime
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from conftest import BROKER_OF, WORKER_LOG, WORKER_UNIT, WORKERS, app_client, re
 
 testinfra_hosts = WORKERS
 
+LOG_STAMP = re.compile(r"^\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),(\d{3}): ")
 LOAD = json.loads((Path(__file__).resolve().parents[1] / "load.json").read_text())
 
 
@@ -42,14 +45,6 @@ def test_the_rollout_restarted_the_worker(host: Host) -> None:
     assert now not in ("0", before)
 
 
-def test_the_worker_stopped_consuming_before_it_stopped(host: Host) -> None:
-    with host.sudo():
-        lines = host.check_output(f"zcat -f $(ls -r {WORKER_LOG}*)").splitlines()
-    cancelled = [i for i, line in enumerate(lines) if "Canceling queue celery" in line]
-    assert cancelled, "no worker log line says the consumer of queue celery was cancelled"
-    assert any("Warm shutdown" in line for line in lines[cancelled[-1] :])
-
-
 def test_the_worker_is_back_and_consumes_its_queue(host: Host) -> None:
     rc, output = app_client(host, "ping")
     assert rc == 0, output
@@ -74,11 +69,37 @@ def unit_events(host: Host, since: float) -> list[tuple[float, str]]:
     return events
 
 
+def rollout_started(host: Host) -> float:
+    """When side_effect started the load (it wrote the worker's PID then)."""
+    with host.sudo():
+        return float(host.check_output("stat --format %Y /root/longshore-test/worker-pid-before"))
+
+
+def cancellations(host: Host) -> list[float]:
+    """Times of the worker log's "Canceling queue celery" lines (the host's local time)."""
+    offset = host.check_output("date +%z")
+    with host.sudo():
+        lines = host.check_output(f"zcat -f {WORKER_LOG}*").splitlines()
+    stamps = []
+    for line in lines:
+        match = LOG_STAMP.match(line)
+        if match and "Canceling queue celery" in line:
+            local = datetime.datetime.strptime(f"{match[1]}.{match[2]}000 {offset}", "%Y-%m-%d %H:%M:%S.%f %z")
+            stamps.append(local.timestamp())
+    return stamps
+
+
+def test_the_worker_stopped_consuming_before_it_stopped(host: Host) -> None:
+    started = rollout_started(host)
+    stop = next(t for t, word in unit_events(host, started) if word == "Stopping")
+    cancelled = [t for t in cancellations(host) if started <= t <= stop]
+    assert cancelled, f"no consumer was cancelled between the load's start and the worker's stop at {stop}"
+
+
 def test_the_hosts_were_restarted_one_at_a_time(request: pytest.FixtureRequest) -> None:
     inventory = request.config.option.ansible_inventory
     hosts = [testinfra.get_host(spec, ansible_inventory=inventory) for spec in WORKERS]
-    with hosts[0].sudo():
-        started = float(hosts[0].check_output("stat --format %Y /root/longshore-test/worker-pid-before"))
+    started = rollout_started(hosts[0])
     windows = []
     for host in hosts:
         events = unit_events(host, started)
