@@ -5,7 +5,7 @@ VENV := .venv
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: help venv engine images lint docs test lab lab-hosts lab-down smoke secrets clean
+.PHONY: help venv engine images lint docs test lab lab-hosts lab-down smoke secrets bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  %-10s %s\n", $$1, $$2 }'
@@ -47,6 +47,11 @@ smoke: venv ## Send counting tasks through the running lab; print sent, complete
 
 lab-down: venv ## Remove the lab hosts
 	ansible-playbook playbooks/lab.yml -e lab_state=absent
+
+bench: venv ## Run the bench/ drills and benchmarks against the running lab (rows go to docs/BENCHMARKS.md)
+	ansible-playbook bench/worker-crash.yml
+	ansible-playbook bench/rolling-restart.yml
+	ansible-playbook bench/redis-failover.yml
 
 secrets: venv ## Write and encrypt random secrets for an environment: make secrets ENV=staging
 	@test -n "$(ENV)" || { echo "make secrets: name the environment, e.g. make secrets ENV=staging" >&2; exit 2; }

@@ -25,6 +25,16 @@ RUNS_HEADING = "## Bench runs"
 RUNS_TABLE = "| date (UTC) | commit | bench | figures |\n|---|---|---|---|\n"
 
 
+def executions_of(run: str, files: list[Path]) -> list[records.Execution]:
+    """The executions of ``run`` in record files."""
+    return [
+        records.Execution.parse(line)
+        for file in files
+        for line in file.read_text().splitlines()
+        if line.strip() and line.split(maxsplit=1)[0] == run
+    ]
+
+
 def windows(finishes: list[float], origin: float, width: float) -> dict[int, int]:
     """Index of each window (from ``origin``) -> tasks that finished in it."""
     counts: dict[int, int] = {}
@@ -98,12 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("files", nargs="+", type=Path)
     arguments = parser.parse_args(argv)
 
-    executions = [
-        records.Execution.parse(line)
-        for file in arguments.files
-        for line in file.read_text().splitlines()
-        if line.strip() and line.split(maxsplit=1)[0] == arguments.run
-    ]
+    executions = executions_of(arguments.run, arguments.files)
     result = figures(executions, arguments.sent, arguments.start, arguments.end, arguments.window)
     printed = lines(result)
     print("\n".join(printed))
