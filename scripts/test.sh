@@ -104,16 +104,20 @@ step setup-hosts sh -c 'scripts/engine.sh && scripts/images.sh'
 if [[ " ${failed[*]:-} " == *" setup-hosts "* ]]; then
   for scenario in "${scenarios[@]}"; do failed+=("molecule:$scenario (no hosts)"); done
 else
-  # Scenarios run in LONGSHORE_LANES lanes at once (default 2; 1 runs them one after
+  # Scenarios run in LONGSHORE_LANES lanes at once (default 3; 1 runs them one after
   # another). A scenario and all its releases stay in one lane, so no two runs share a
   # scenario's containers. The lanes are balanced by measured durations (minutes per
-  # run: site 12, rabbitmq 10, redis 9, base and pki 1; docs/BENCHMARKS.md).
-  lanes=${LONGSHORE_LANES:-2}
+  # run: site 12, rabbitmq 10-15, redis 10-17, base and pki 1-2; docs/BENCHMARKS.md):
+  # base and rabbitmq, redis, site; with fewer lanes the later ones fold into the last.
+  lanes=${LONGSHORE_LANES:-3}
   lane_of() {
+    local wanted
     case $1 in
-      redis | site) echo $((lanes >= 2 ? 2 : 1)) ;;
-      *) echo 1 ;;
+      redis) wanted=2 ;;
+      site) wanted=3 ;;
+      *) wanted=1 ;;
     esac
+    echo $((wanted <= lanes ? wanted : lanes))
   }
   for lane in $(seq 1 "$lanes"); do
     rm -f "$LOGS/lane-$lane.results"
