@@ -12,6 +12,7 @@ def rabbitmq_env(tmp_path) -> dict[str, str]:  # noqa: ANN001
         "LONGSHORE_RABBITMQ_VHOST": "/celery",
         "LONGSHORE_RABBITMQ_USER": "celery",
         "LONGSHORE_RABBITMQ_PASSWORD": "p@ss/word:1",
+        "LONGSHORE_RABBITMQ_TLS_NAME": "rabbitmq.example.internal",
         "LONGSHORE_RESULT_BACKEND": "redis",
         "LONGSHORE_SENTINELS": "r1.example:26379,r2.example:26379,r3.example:26379",
         "LONGSHORE_SENTINEL_MASTER": "longshore",

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from longshore_app import records
 
 
@@ -80,3 +82,42 @@ def test_send_runs_every_task_and_waits_for_them(rabbitmq_env: dict[str, str], t
     lines = records.run_file(tmp_path, "run8").read_text().splitlines()
     summary = records.report(4, [records.Execution.parse(line) for line in lines])
     assert (summary.completed, summary.lost, summary.duplicated) == (4, 0, 0)
+
+
+def test_a_lost_broker_is_retried_at_most_a_second_apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kombu import Connection as KombuConnection
+
+    from longshore_app.app import app
+
+    seen: dict[str, object] = {}
+
+    def record(self: KombuConnection, *args: object, **kwargs: object) -> None:
+        seen.update(kwargs, args=args)
+
+    monkeypatch.setattr(KombuConnection, "_ensure_connection", record)
+    connection = app.amqp.Connection("memory://")
+    # As Celery's worker calls it: errback, max_retries, callback.
+    connection.ensure_connection(print, None, callback=print)
+    assert (seen["interval_start"], seen["interval_step"], seen["interval_max"]) == (0.5, 0.5, 1.0)
+    assert seen["args"] == (print, None)
+
+
+def test_the_worker_sets_up_delayed_delivery_through_its_own_node_only(rabbitmq_env: dict[str, str]) -> None:
+    from celery.worker.consumer import consumer as celery_consumer
+    from celery.worker.consumer.delayed_delivery import DelayedDelivery as CeleryDelayedDelivery
+
+    from longshore_app import consumer, settings
+
+    assert settings.load(rabbitmq_env).celery_config()["worker_consumer"] == "longshore_app.consumer:Consumer"
+    steps = consumer.Consumer.Blueprint.default_steps
+    assert consumer.CELERY_STEP not in steps
+    assert "longshore_app.consumer:DelayedDelivery" in steps
+    # Celery's step replaced in place, nothing else changed.
+    assert f"{CeleryDelayedDelivery.__module__}:DelayedDelivery" == consumer.CELERY_STEP
+    celery_steps = list(celery_consumer.Consumer.Blueprint.default_steps)
+    assert list(steps) == [
+        step.replace(consumer.CELERY_STEP, "longshore_app.consumer:DelayedDelivery") for step in celery_steps
+    ]
+    # The private methods this step calls still exist in the pinned Celery.
+    for name in ("_validate_configuration", "_setup_delayed_delivery", "_on_retry"):
+        assert callable(getattr(consumer.DelayedDelivery, name))

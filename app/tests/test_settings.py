@@ -42,6 +42,22 @@ def test_rabbitmq_config_is_json_only_with_late_acks(rabbitmq_env: dict[str, str
     assert config["worker_prefetch_multiplier"] == 1
 
 
+@pytest.mark.parametrize("env_fixture", ["rabbitmq_env", "redis_env"])
+def test_a_client_keeps_retrying_a_send_through_a_broker_failover(
+    env_fixture: str, request: pytest.FixtureRequest
+) -> None:
+    config = settings.load(request.getfixturevalue(env_fixture)).celery_config()
+    policy = config["task_publish_retry_policy"]
+    assert config["task_publish_retry"] is True
+    # kombu waits interval_start, then step more each time, at most interval_max.
+    waits = [
+        min(policy["interval_start"] + number * policy["interval_step"], policy["interval_max"])
+        for number in range(policy["max_retries"])
+    ]
+    # Celery's default gives up after 0.4 s; a Sentinel failover takes down-after (5 s) and more.
+    assert sum(waits) >= 20
+
+
 def test_rabbitmq_url_lists_every_node_over_tls_with_quoted_credentials(rabbitmq_env: dict[str, str]) -> None:
     url = settings.load(rabbitmq_env).celery_config()["broker_url"]
     assert url == (
@@ -50,12 +66,34 @@ def test_rabbitmq_url_lists_every_node_over_tls_with_quoted_credentials(rabbitmq
     )
 
 
-def test_rabbitmq_tls_requires_the_ca_and_checks_each_node_name(rabbitmq_env: dict[str, str]) -> None:
+def test_rabbitmq_tls_requires_the_ca_and_checks_the_cluster_name(rabbitmq_env: dict[str, str]) -> None:
+    rabbitmq_env["LONGSHORE_RABBITMQ_TLS_NAME"] = "rabbitmq.example.internal"
     options = settings.load(rabbitmq_env).celery_config()["broker_use_ssl"]
     assert options["ca_certs"] == "/etc/longshore/pki/ca.crt"
     assert options["cert_reqs"] == ssl.CERT_REQUIRED
-    assert options["server_hostname"] is None  # kombu puts each node's name here
+    assert options["server_hostname"] == "rabbitmq.example.internal"
     assert "certfile" not in options
+
+
+def test_several_rabbitmq_nodes_need_one_tls_name(rabbitmq_env: dict[str, str]) -> None:
+    # Left to kombu, the first node's name would be checked on every node: failover refused.
+    rabbitmq_env.pop("LONGSHORE_RABBITMQ_TLS_NAME", None)
+    with pytest.raises(SettingError, match=r"^LONGSHORE_RABBITMQ_TLS_NAME is not set: with 2 RabbitMQ nodes"):
+        settings.load(rabbitmq_env)
+
+
+def test_one_rabbitmq_node_is_checked_by_its_own_name(rabbitmq_env: dict[str, str]) -> None:
+    rabbitmq_env["LONGSHORE_RABBITMQ_NODES"] = "mq1.example:5671"
+    del rabbitmq_env["LONGSHORE_RABBITMQ_TLS_NAME"]
+    options = settings.load(rabbitmq_env).celery_config()["broker_use_ssl"]
+    assert options["server_hostname"] == "mq1.example"
+
+
+@pytest.mark.parametrize("name", ["rabbitmq example", "-rabbitmq", "rabbit*.example"])
+def test_a_bad_rabbitmq_tls_name_is_refused(rabbitmq_env: dict[str, str], name: str) -> None:
+    rabbitmq_env["LONGSHORE_RABBITMQ_TLS_NAME"] = name
+    with pytest.raises(SettingError, match=r"^LONGSHORE_RABBITMQ_TLS_NAME=.* is not a host name"):
+        settings.load(rabbitmq_env)
 
 
 def test_rabbitmq_client_certificate_when_given(rabbitmq_env: dict[str, str]) -> None:

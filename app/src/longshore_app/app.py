@@ -14,7 +14,8 @@ from celery import Celery
 
 from longshore_app import settings
 
-app = Celery("longshore_app", include=["longshore_app.tasks"])
+# The broker connection retries at most a second apart (longshore_app.connection).
+app = Celery("longshore_app", include=["longshore_app.tasks"], amqp="longshore_app.connection:AMQP")
 
 
 def _configure(_sender: Celery | None = None, **_kwargs: object) -> None:

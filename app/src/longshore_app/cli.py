@@ -133,15 +133,16 @@ def _send(
     return 0
 
 
-def _tls_handshake(host: str, port: int, tls: settings.Tls) -> str:
-    """Handshake with ``host:port`` trusting only the configured CA; "ok" or the error."""
+def _tls_handshake(host: str, port: int, tls: settings.Tls, name: str | None = None) -> str:
+    """Handshake with ``host:port`` trusting only the configured CA, checking that the
+    certificate carries ``name`` (default: ``host``); "ok" or the error."""
     context = ssl.create_default_context(cafile=tls.ca_file)
     if tls.cert_file:
         context.load_cert_chain(tls.cert_file, tls.key_file)
     try:
         with (
             socket.create_connection((host, port), timeout=10) as raw,
-            context.wrap_socket(raw, server_hostname=host),
+            context.wrap_socket(raw, server_hostname=name or host),
         ):
             return "ok"
     except (OSError, ssl.SSLError) as error:
@@ -158,6 +159,13 @@ def _connect(loaded: settings.Settings) -> int:
             answer = _tls_handshake(host, port, loaded.sentinel.tls)
             failures += answer != "ok"
             print(f"sentinel {host}:{port} (tls): {answer}")
+    # Every RabbitMQ node must answer to the one name the client checks (a client that
+    # fails over to a node whose certificate lacks it is refused).
+    if loaded.broker == "rabbitmq":
+        for host, port in settings.addresses(os.environ, f"{settings.PREFIX}RABBITMQ_NODES"):
+            answer = _tls_handshake(host, port, loaded.tls, loaded.rabbitmq_tls_name)
+            failures += answer != "ok"
+            print(f"rabbitmq {host}:{port} (tls, as {loaded.rabbitmq_tls_name}): {answer}")
     try:
         with app.connection_for_write() as connection:
             connection.ensure_connection(max_retries=1, timeout=10)

@@ -8,6 +8,7 @@ configuration.
 
 from __future__ import annotations
 
+import re
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,6 +18,11 @@ from urllib.parse import quote
 PREFIX = "LONGSHORE_"
 BROKERS = ("rabbitmq", "redis")
 RESULT_BACKENDS = ("redis", "rpc", "none")
+# How a client retries sending a task (kombu's ensure): 0, 0.5, then 1 s between tries.
+PUBLISH_RETRY_POLICY = {"max_retries": 30, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+# A DNS name: dot-separated labels of letters, digits and inner hyphens.
+LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+HOST_NAME = re.compile(rf"^(?=.{{1,253}}$){LABEL}(\.{LABEL})*$")
 # Characters Redis reads as glob syntax: a key prefix holding one would widen the ACL.
 GLOB_CHARACTERS = set("*?[]\\")
 
@@ -102,13 +108,15 @@ class Tls:
     cert_file: str | None
     key_file: str | None
 
-    def amqp_options(self) -> dict[str, Any]:
-        """Options for py-amqp: CA required, host name checked against each node's name."""
+    def amqp_options(self, server_name: str) -> dict[str, Any]:
+        """Options for py-amqp: CA required, every node's certificate checked for
+        ``server_name``. One name for all nodes: kombu shares these options between the
+        nodes it fails over to (left None, it would fill in the first node's name and
+        refuse every other node)."""
         options: dict[str, Any] = {
             "ca_certs": self.ca_file,
             "cert_reqs": ssl.CERT_REQUIRED,
-            # kombu fills in each node's own name, so the certificate's name is checked.
-            "server_hostname": None,
+            "server_hostname": server_name,
             "tls_minimum_version": ssl.TLSVersion.TLSv1_2,
         }
         if self.cert_file:
@@ -174,6 +182,7 @@ class Settings:
 
     broker: str
     rabbitmq_url: str | None
+    rabbitmq_tls_name: str | None
     sentinel: Sentinel | None
     tls: Tls
     result_backend: str
@@ -199,6 +208,14 @@ class Settings:
             "task_default_queue": self.default_queue,
             "broker_connection_retry_on_startup": True,
             "broker_connection_max_retries": None,
+            # A client keeps trying to send a task for about 30 s before it raises: long
+            # enough for a broker failover (Sentinel's down-after time and the election,
+            # or a RabbitMQ node lost and the next one tried). Each retry connects again,
+            # and through Sentinel that asks for the master again.
+            "task_publish_retry": True,
+            "task_publish_retry_policy": PUBLISH_RETRY_POLICY,
+            # Delayed delivery set up through the worker's own node (longshore_app.consumer).
+            "worker_consumer": "longshore_app.consumer:Consumer",
             "result_expires": 86400,
             "worker_hijack_root_logger": True,
             # Beat's one periodic task: proves the single beat sends on schedule.
@@ -209,7 +226,7 @@ class Settings:
         if self.broker == "rabbitmq":
             config.update(
                 broker_url=self.rabbitmq_url,
-                broker_use_ssl=self.tls.amqp_options(),
+                broker_use_ssl=self.tls.amqp_options(self.rabbitmq_tls_name or ""),
                 broker_transport_options={"confirm_publish": True},
                 task_default_queue_type="quorum",
                 worker_detect_quorum_queues=True,
@@ -256,6 +273,22 @@ def _rabbitmq_url(env: Mapping[str, str]) -> str:
     return ";".join(f"amqps://{user}:{password}@{host}:{port}/{quote(vhost, safe='')}" for host, port in nodes)
 
 
+def _rabbitmq_tls_name(env: Mapping[str, str]) -> str:
+    """The name every RabbitMQ node's certificate carries; one node's own name will do."""
+    nodes = addresses(env, f"{PREFIX}RABBITMQ_NODES")
+    name = env.get(f"{PREFIX}RABBITMQ_TLS_NAME", "").strip()
+    if not name:
+        if len(nodes) > 1:
+            raise SettingError(
+                f"{PREFIX}RABBITMQ_TLS_NAME is not set: with {len(nodes)} RabbitMQ nodes, give the name that"
+                " every node's certificate carries (a client checks one name, whichever node it reaches)"
+            )
+        return nodes[0][0]
+    if not HOST_NAME.match(name):
+        raise SettingError(f"{PREFIX}RABBITMQ_TLS_NAME={name!r} is not a host name")
+    return name
+
+
 def _sentinel(env: Mapping[str, str], tls: Tls) -> Sentinel:
     prefix = required(env, f"{PREFIX}KEY_PREFIX")
     if GLOB_CHARACTERS & set(prefix):
@@ -278,6 +311,7 @@ def load(env: Mapping[str, str]) -> Settings:
     result_backend = choice(env, f"{PREFIX}RESULT_BACKEND", RESULT_BACKENDS, "none")
     tls = _tls(env)
     rabbitmq_url = _rabbitmq_url(env) if broker == "rabbitmq" else None
+    rabbitmq_tls_name = _rabbitmq_tls_name(env) if broker == "rabbitmq" else None
     needs_sentinel = broker == "redis" or result_backend == "redis"
     sentinel = _sentinel(env, tls) if needs_sentinel else None
     if result_backend == "rpc" and broker != "rabbitmq":
@@ -298,6 +332,7 @@ def load(env: Mapping[str, str]) -> Settings:
     return Settings(
         broker=broker,
         rabbitmq_url=rabbitmq_url,
+        rabbitmq_tls_name=rabbitmq_tls_name,
         sentinel=sentinel,
         tls=tls,
         result_backend=result_backend,

@@ -22,7 +22,13 @@ CASES = {
         "celery_stop_timeout",
     ),
     "no broker": ({"celery_broker": ""}, "set celery_broker to rabbitmq"),
+    "restart delay below a second": ({"celery_worker_restart_sec": 0}, "celery_worker_restart_sec is '0'"),
     "broker without hosts": ({"celery_rabbitmq_nodes": []}, "0 RabbitMQ node(s)"),
+    "several RabbitMQ nodes without one TLS name": (
+        {"celery_rabbitmq_nodes": ["mq1.example", "mq2.example"], "celery_rabbitmq_tls_name": ""},
+        "with 2 RabbitMQ nodes, give the one host name",
+    ),
+    "RabbitMQ TLS name that is not a host name": ({"celery_rabbitmq_tls_name": "rabbit*"}, "celery_rabbitmq_tls_name"),
     "worker without queues": ({"celery_workers": [{"name": "default", "queues": []}]}, "celery_workers entry default"),
     "missing password": ({"celery_redis_password": ""}, "celery_redis_password"),
     "key prefix outside the ACL": ({"celery_key_prefix": "other:"}, "celery_key_prefix"),

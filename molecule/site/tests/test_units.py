@@ -28,6 +28,13 @@ def test_the_stop_timeout_is_above_the_task_time_limit(host: Host) -> None:
 
 def test_a_failed_worker_is_restarted(host: Host) -> None:
     assert unit_property(host, WORKER_UNIT, "Restart") == "on-failure"
+    # Within a second (celery_worker_restart_sec): a worker that lost its Redis master
+    # exits, and must be back once Sentinel has promoted a replica.
+    assert unit_property(host, WORKER_UNIT, "RestartUSec") == "1s"
+
+
+def test_a_worker_that_refused_its_settings_is_not_restarted(host: Host) -> None:
+    assert unit_property(host, WORKER_UNIT, "RestartPreventExitStatus") == "78"
 
 
 def test_the_worker_unit_is_within_the_exposure_bar(host: Host) -> None:

@@ -1,0 +1,50 @@
+"""The worker's consumer: Celery's, with delayed delivery set up through one node only.
+
+With quorum queues Celery declares its delayed-delivery exchanges and queues when a worker
+(re)connects, through every node in the broker URL in turn, retrying a node that does not
+answer for about ten seconds before the worker consumes. A worker that reconnects because
+its node died would wait for the dead node. Those exchanges and queues belong to the
+cluster: declaring them through the node the worker is connected to is enough.
+"""
+
+from __future__ import annotations
+
+from celery.utils.log import get_logger
+from celery.worker.consumer import consumer as celery_consumer
+from celery.worker.consumer import delayed_delivery
+from kombu.utils.functional import retry_over_time
+from kombu.utils.url import maybe_sanitize_url
+
+logger = get_logger(__name__)
+
+CELERY_STEP = "celery.worker.consumer.delayed_delivery:DelayedDelivery"
+
+
+class DelayedDelivery(delayed_delivery.DelayedDelivery):
+    """Declares delayed delivery through the worker's own broker connection."""
+
+    def start(self, c: celery_consumer.Consumer) -> None:
+        self._validate_configuration(c.app)
+        url = c.connection.as_uri(include_password=True)
+        try:
+            retry_over_time(
+                self._setup_delayed_delivery,
+                args=(c, url),
+                catch=delayed_delivery.RETRIED_EXCEPTIONS,
+                errback=self._on_retry,
+                interval_start=delayed_delivery.RETRY_INTERVAL,
+                max_retries=delayed_delivery.MAX_RETRIES,
+            )
+        except Exception as error:
+            # As Celery's step does: the worker consumes without delayed delivery.
+            logger.warning("Failed to set up delayed delivery through %s: %s", maybe_sanitize_url(url), error)
+
+
+class Consumer(celery_consumer.Consumer):
+    """Celery's consumer, with the step above in place of Celery's."""
+
+    class Blueprint(celery_consumer.Consumer.Blueprint):
+        default_steps = tuple(
+            f"{__name__}:DelayedDelivery" if step == CELERY_STEP else step
+            for step in celery_consumer.Consumer.Blueprint.default_steps
+        )
