@@ -48,10 +48,14 @@ smoke: venv ## Send counting tasks through the running lab; print sent, complete
 lab-down: venv ## Remove the lab hosts
 	ansible-playbook playbooks/lab.yml -e lab_state=absent
 
-bench: venv ## Run the bench/ drills and benchmarks against the running lab (rows go to docs/BENCHMARKS.md)
+bench: venv images ## Recreate the lab, then run every drill and benchmark on it (rows go to docs/BENCHMARKS.md)
+	bench/converge.sh
+	ansible-playbook bench/tls-cost.yml
 	ansible-playbook bench/worker-crash.yml
 	ansible-playbook bench/rolling-restart.yml
 	ansible-playbook bench/redis-failover.yml
+	ansible-playbook bench/redis-failover-load.yml
+	ansible-playbook bench/rabbitmq-node-loss.yml
 
 secrets: venv ## Write and encrypt random secrets for an environment: make secrets ENV=staging
 	@test -n "$(ENV)" || { echo "make secrets: name the environment, e.g. make secrets ENV=staging" >&2; exit 2; }

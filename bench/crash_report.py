@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "app" / "src"))
 
-from throughput import append_row, executions_of
+from runs import append_row, executions_of
 
 from longshore_app import records
 

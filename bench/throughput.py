@@ -12,27 +12,14 @@ commit) is added to FILE's table of bench runs.
 from __future__ import annotations
 
 import argparse
-import datetime
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "app" / "src"))
 
+from runs import append_row, executions_of
+
 from longshore_app import records
-
-RUNS_HEADING = "## Bench runs"
-RUNS_TABLE = "| date (UTC) | commit | bench | figures |\n|---|---|---|---|\n"
-
-
-def executions_of(run: str, files: list[Path]) -> list[records.Execution]:
-    """The executions of ``run`` in record files."""
-    return [
-        records.Execution.parse(line)
-        for file in files
-        for line in file.read_text().splitlines()
-        if line.strip() and line.split(maxsplit=1)[0] == run
-    ]
 
 
 def windows(finishes: list[float], origin: float, width: float) -> dict[int, int]:
@@ -79,21 +66,6 @@ def lines(result: dict[str, float]) -> list[str]:
         f"throughput before {result['baseline_per_second']:.1f} tasks/s, lowest during the rollout "
         f"{result['lowest_per_second']:.1f} tasks/s = {result['lowest_fraction']:.2f} of before",
     ]
-
-
-def append_row(path: Path, bench: str, text: str) -> None:
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False, cwd=path.parent
-    ).stdout.strip()
-    dirty = subprocess.run(
-        ["git", "status", "--porcelain"], capture_output=True, text=True, check=False, cwd=path.parent
-    )
-    commit = (commit or "unknown") + ("+changes" if dirty.stdout.strip() else "")
-    date = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M")
-    content = path.read_text()
-    if RUNS_HEADING not in content:
-        content = content.rstrip("\n") + f"\n\n{RUNS_HEADING}\n\nOne row per run of a bench script.\n\n{RUNS_TABLE}"
-    path.write_text(content + f"| {date} | {commit} | {bench} | {text} |\n")
 
 
 def main(argv: list[str] | None = None) -> int:

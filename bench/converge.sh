@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Benchmark: converge. Removes the lab hosts and creates them fresh, times site.yml on them
+# (cold: everything installed and configured), then times site.yml again at once (the
+# no-op re-run: it must change nothing; the target is under 30 s). Prints both times with
+# one line from each PLAY RECAP, and appends a dated row to docs/BENCHMARKS.md. The lab's
+# secrets and CA stay (.secrets/lab); its hosts' state does not. Always the lab inventory.
+#
+#   bench/converge.sh          (make bench runs it first)
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+export PATH="$PWD/.venv/bin:$PATH" ANSIBLE_CONFIG="$PWD/ansible.cfg"
+readonly INVENTORY=inventories/lab LOGS=.cache/logs
+mkdir -p "$LOGS"
+
+# Runs site.yml with its output in $1; prints the seconds it took.
+timed_site() {
+  local log=$1 start
+  start=$(date +%s%N)
+  ansible-playbook -i "$INVENTORY" site.yml >"$log" 2>&1 || true
+  local tenths=$((($(date +%s%N) - start) / 100000000))
+  printf '%d.%d' $((tenths / 10)) $((tenths % 10))
+}
+
+echo "converge: removing and creating the lab hosts"
+ansible-playbook -i "$INVENTORY" playbooks/lab.yml -e lab_state=absent >"$LOGS/bench-converge-hosts.log" 2>&1
+ansible-playbook -i "$INVENTORY" playbooks/lab.yml >>"$LOGS/bench-converge-hosts.log" 2>&1
+
+cold=$(timed_site "$LOGS/bench-converge-cold.log")
+cold_recap=$(python scripts/recap.py "$LOGS/bench-converge-cold.log") || {
+  echo "converge: the cold run failed: $cold_recap (see $LOGS/bench-converge-cold.log)" >&2
+  exit 1
+}
+noop=$(timed_site "$LOGS/bench-converge-noop.log")
+noop_recap=$(python scripts/recap.py "$LOGS/bench-converge-noop.log") || true
+
+figures="cold site.yml on fresh hosts $cold s ($cold_recap); no-op re-run $noop s ($noop_recap); target: no-op under 30 s"
+echo "$figures"
+python bench/runs.py --append docs/BENCHMARKS.md --bench "converge (bench/converge.sh)" "$figures"
+[[ $noop_recap == *"(changed=0)" ]] || {
+  echo "converge: the re-run changed something (see $LOGS/bench-converge-noop.log)" >&2
+  exit 1
+}
