@@ -11,10 +11,11 @@ Prints one JSON line: {"published": n} or {"counted": n, "bodies_in_order": bool
 ``through`` is a load that outlives a node: a publisher sends --count numbered messages at
 --rate per second, each confirmed by the broker, while a consumer acknowledges them; both
 start on the first of --nodes (address=certificate name) and move to the next node when
-their connection fails, and the publisher sends an unconfirmed message again. It stops
-when every number has arrived or after --seconds, and prints
-{"sent", "received", "lost", "duplicated", "reconnects", "longest_gap_seconds"} (the
-longest time between two deliveries).
+their connection fails, and the publisher sends a message the broker did not confirm
+(connection lost, or refused while the queue elects a leader) again. It stops when every
+number has arrived or after --seconds, and prints {"sent", "received", "lost",
+"duplicated", "reconnects", "nacked", "longest_gap_seconds"} (the longest time between
+two deliveries).
 """
 
 from __future__ import annotations
@@ -103,6 +104,7 @@ class Through:
     received: list[int] = field(default_factory=list)
     delivered_at: list[float] = field(default_factory=list)
     reconnects: int = 0
+    nacked: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -139,6 +141,12 @@ def publish_through(args: argparse.Namespace, nodes: Nodes, seen: Through, deadl
         try:
             channel.basic_publish(amqp.Message(str(number), delivery_mode=2), exchange="", routing_key=args.queue)
             number += 1
+        except amqp.exceptions.MessageNacked:
+            # The queue refused it (no leader yet, during an election): send it again.
+            with seen.lock:
+                seen.nacked += 1
+            time.sleep(0.2)
+            continue
         except CONNECTION_ERRORS:
             # Not confirmed: reconnect and send the same number again (it may arrive twice).
             conn.collect()
@@ -184,8 +192,11 @@ def through(args: argparse.Namespace) -> dict[str, int | float]:
     started = time.monotonic()
     consumer = threading.Thread(target=consume_through, args=(args, nodes, seen, deadline), daemon=True)
     consumer.start()
-    publish_through(args, nodes, seen, deadline)
-    consumer.join(max(0.0, deadline - time.monotonic()) + 5)
+    try:
+        publish_through(args, nodes, seen, deadline)
+    finally:
+        # Never leave the consumer's TLS socket to the interpreter's shutdown.
+        consumer.join(max(0.0, deadline - time.monotonic()) + 5)
     distinct = set(seen.received)
     points = [started, *seen.delivered_at]
     gaps = [later - earlier for earlier, later in itertools.pairwise(points)]
@@ -195,6 +206,7 @@ def through(args: argparse.Namespace) -> dict[str, int | float]:
         "lost": len(set(range(args.count)) - distinct),
         "duplicated": len(seen.received) - len(distinct),
         "reconnects": seen.reconnects,
+        "nacked": seen.nacked,
         "longest_gap_seconds": round(max(gaps, default=0.0), 2),
     }
 
