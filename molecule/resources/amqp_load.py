@@ -22,15 +22,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import itertools
 import json
 import ssl
 import sys
-import threading
 import time
-from dataclasses import dataclass, field
 
 import amqp
+import drill_load
+from drill_load import Seen
 
 
 def connect(
@@ -97,17 +96,6 @@ def count(args: argparse.Namespace) -> dict[str, int | bool]:
 CONNECTION_ERRORS = (OSError, amqp.exceptions.AMQPError, amqp.exceptions.RecoverableConnectionError)
 
 
-@dataclass
-class Through:
-    """What the ``through`` load saw."""
-
-    received: list[int] = field(default_factory=list)
-    delivered_at: list[float] = field(default_factory=list)
-    reconnects: int = 0
-    nacked: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-
 class Nodes:
     """The cluster's nodes in order; a client that loses its node moves to the next one."""
 
@@ -115,14 +103,13 @@ class Nodes:
         self.args, self.password = args, password
         self.nodes = [tuple(item.split("=", 1)) for item in args.nodes.split(",")]
 
-    def connect(self, index: int, deadline: float, seen: Through) -> tuple[amqp.Connection, int]:
+    def connect(self, index: int, deadline: float, seen: Seen) -> tuple[amqp.Connection, int]:
         while time.monotonic() < deadline:
             try:
                 return connect(self.args, self.password, self.nodes[index % len(self.nodes)]), index
             except CONNECTION_ERRORS:
                 index += 1
-                with seen.lock:
-                    seen.reconnects += 1
+                seen.reconnected()
                 time.sleep(0.2)
         raise TimeoutError("no node accepted a connection before the deadline")
 
@@ -131,7 +118,7 @@ def declare(channel: amqp.Channel, queue: str) -> None:
     channel.queue_declare(queue, durable=True, auto_delete=False, arguments={"x-queue-type": "quorum"})
 
 
-def publish_through(args: argparse.Namespace, nodes: Nodes, seen: Through, deadline: float) -> None:
+def publish_through(args: argparse.Namespace, nodes: Nodes, seen: Seen, deadline: float) -> None:
     conn, index = nodes.connect(0, deadline, seen)
     channel = conn.channel()
     declare(channel, args.queue)
@@ -150,8 +137,7 @@ def publish_through(args: argparse.Namespace, nodes: Nodes, seen: Through, deadl
         except CONNECTION_ERRORS:
             # Not confirmed: reconnect and send the same number again (it may arrive twice).
             conn.collect()
-            with seen.lock:
-                seen.reconnects += 1
+            seen.reconnected()
             conn, index = nodes.connect(index + 1, deadline, seen)
             channel = conn.channel()
             continue
@@ -159,56 +145,37 @@ def publish_through(args: argparse.Namespace, nodes: Nodes, seen: Through, deadl
     conn.collect()
 
 
-def consume_through(args: argparse.Namespace, nodes: Nodes, seen: Through, deadline: float) -> None:
+def consume_through(args: argparse.Namespace, nodes: Nodes, seen: Seen, deadline: float) -> None:
     def on_message(message: amqp.Message) -> None:
-        with seen.lock:
-            seen.received.append(int(message.body))
-            seen.delivered_at.append(time.monotonic())
+        seen.deliver(int(message.body))
         message.channel.basic_ack(message.delivery_tag)
 
     index = 0
-    while time.monotonic() < deadline and len(set(seen.received)) < args.count:
+    while time.monotonic() < deadline and not seen.complete():
         conn, index = nodes.connect(index, deadline, seen)
         try:
             channel = conn.channel()
             declare(channel, args.queue)
             channel.basic_qos(0, 50, False)
             channel.basic_consume(args.queue, callback=on_message)
-            while time.monotonic() < deadline and len(set(seen.received)) < args.count:
+            while time.monotonic() < deadline and not seen.complete():
                 with contextlib.suppress(TimeoutError):
                     conn.drain_events(timeout=1)
         except CONNECTION_ERRORS:
             index += 1
-            with seen.lock:
-                seen.reconnects += 1
+            seen.reconnected()
         finally:
             conn.collect()
 
 
 def through(args: argparse.Namespace) -> dict[str, int | float]:
     nodes = Nodes(args, sys.stdin.readline().rstrip("\n"))
-    seen = Through()
-    deadline = time.monotonic() + args.seconds
-    started = time.monotonic()
-    consumer = threading.Thread(target=consume_through, args=(args, nodes, seen, deadline), daemon=True)
-    consumer.start()
-    try:
-        publish_through(args, nodes, seen, deadline)
-    finally:
-        # Never leave the consumer's TLS socket to the interpreter's shutdown.
-        consumer.join(max(0.0, deadline - time.monotonic()) + 5)
-    distinct = set(seen.received)
-    points = [started, *seen.delivered_at]
-    gaps = [later - earlier for earlier, later in itertools.pairwise(points)]
-    return {
-        "sent": args.count,
-        "received": len(distinct),
-        "lost": len(set(range(args.count)) - distinct),
-        "duplicated": len(seen.received) - len(distinct),
-        "reconnects": seen.reconnects,
-        "nacked": seen.nacked,
-        "longest_gap_seconds": round(max(gaps, default=0.0), 2),
-    }
+    return drill_load.run(
+        args.count,
+        args.seconds,
+        lambda seen, deadline: publish_through(args, nodes, seen, deadline),
+        lambda seen, deadline: consume_through(args, nodes, seen, deadline),
+    )
 
 
 def main() -> int:

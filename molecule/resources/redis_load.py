@@ -11,33 +11,25 @@ checked. A publisher sends --count numbered messages at --rate per second while 
 consumer acknowledges them; when a connection fails, the client asks the Sentinels for the
 master again, and the publisher sends the message it could not send again (it may arrive
 twice). Stops when every number arrived or after --seconds; prints one JSON line
-{"sent", "received", "lost", "duplicated", "reconnects", "longest_gap_seconds"}.
+{"sent", "received", "lost", "duplicated", "reconnects", "nacked" (always 0 here),
+"longest_gap_seconds"} (molecule/resources/drill_load.py).
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import ssl
 import sys
-import threading
 import time
-from dataclasses import dataclass, field
 from queue import Empty
 from typing import Any
 from urllib.parse import quote
 
+import drill_load
 import kombu
 import kombu.exceptions
-
-
-@dataclass
-class Seen:
-    received: list[int] = field(default_factory=list)
-    delivered_at: list[float] = field(default_factory=list)
-    reconnects: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
+from drill_load import Seen
 
 
 def connection(args: argparse.Namespace, password: str, sentinel_password: str) -> kombu.Connection:
@@ -73,8 +65,7 @@ def reconnect(
     conn: kombu.Connection, args: argparse.Namespace, passwords: tuple[str, str], seen: Seen
 ) -> kombu.Connection:
     conn.release()
-    with seen.lock:
-        seen.reconnects += 1
+    seen.reconnected()
     time.sleep(0.2)
     return connection(args, *passwords)
 
@@ -98,7 +89,7 @@ def publish(args: argparse.Namespace, passwords: tuple[str, str], seen: Seen, de
 def consume(args: argparse.Namespace, passwords: tuple[str, str], seen: Seen, deadline: float) -> None:
     conn = connection(args, *passwords)
     queue = None
-    while time.monotonic() < deadline and len(set(seen.received)) < args.count:
+    while time.monotonic() < deadline and not seen.complete():
         try:
             queue = queue or conn.SimpleQueue(args.queue)
             message = queue.get(timeout=1)
@@ -108,9 +99,7 @@ def consume(args: argparse.Namespace, passwords: tuple[str, str], seen: Seen, de
             queue = None
             conn = reconnect(conn, args, passwords, seen)
             continue
-        with seen.lock:
-            seen.received.append(int(message.payload["number"]))
-            seen.delivered_at.append(time.monotonic())
+        seen.deliver(int(message.payload["number"]))
         try:
             message.ack()
         except failures(conn):
@@ -132,28 +121,13 @@ def main() -> int:
     args = parser.parse_args()
     passwords = (sys.stdin.readline().rstrip("\n"), sys.stdin.readline().rstrip("\n"))
 
-    seen = Seen()
-    started = time.monotonic()
-    deadline = started + args.seconds
-    consumer = threading.Thread(target=consume, args=(args, passwords, seen, deadline), daemon=True)
-    consumer.start()
-    publish(args, passwords, seen, deadline)
-    consumer.join(max(0.0, deadline - time.monotonic()) + 5)
-    distinct = set(seen.received)
-    points = [started, *seen.delivered_at]
-    gaps = [later - earlier for earlier, later in itertools.pairwise(points)]
-    print(
-        json.dumps(
-            {
-                "sent": args.count,
-                "received": len(distinct),
-                "lost": len(set(range(args.count)) - distinct),
-                "duplicated": len(seen.received) - len(distinct),
-                "reconnects": seen.reconnects,
-                "longest_gap_seconds": round(max(gaps, default=0.0), 2),
-            }
-        )
+    result = drill_load.run(
+        args.count,
+        args.seconds,
+        lambda seen, deadline: publish(args, passwords, seen, deadline),
+        lambda seen, deadline: consume(args, passwords, seen, deadline),
     )
+    print(json.dumps(result))
     return 0
 
 
