@@ -1,0 +1,101 @@
+"""site.yml stops after one check when nothing changed since its last complete run
+(roles/converged): a run without a record runs every role and leaves one; the next run
+stops after the check; the check names a drifted file, a stopped service, a changed
+inventory and an old record. The tests run in this order."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from testinfra.host import Host
+
+from conftest import FLOWER_UNIT, NAME
+from playbook_runs import Run, run_playbook
+
+testinfra_hosts = ["ansible://longshore-site-w1"]
+
+HOSTS = {"longshore-site-broker", "longshore-site-w1", "longshore-site-w2"}
+W1 = "longshore-site-w1"
+DRIFT = "files, packages or services on the host changed since the last complete run"
+CHANGED = "the roles, the application or the inventory changed since the last complete run"
+RECORD = "/var/lib/longshore/converged.json"
+DRIFTED = f"/etc/logrotate.d/{NAME}"
+STOPS = "the run stops here"
+# The scenario's inventory runs every role (converged_fast_rerun: false); these runs ask
+# for the check.
+FAST = "converged_fast_rerun=true"
+
+
+@pytest.fixture
+def inventory(request: pytest.FixtureRequest) -> str:
+    return request.config.option.ansible_inventory
+
+
+def differences(run: Run) -> dict[str, str]:
+    """What the check said differs, per host; hosts it found unchanged are absent. The
+    callback may wrap a message over lines and quote it either way."""
+    flat = re.sub(r"\s+", " ", run.output)
+    return dict(re.findall(r"(longshore-site-\S+) differs: ([^'\"]+)['\"]", flat))
+
+
+def check(inventory: str, *extra: str) -> Run:
+    run = run_playbook("playbooks/converged.yml", inventory, FAST, *extra)
+    assert run.rc == 0, run.output[-3000:]
+    return run
+
+
+def test_a_run_without_a_record_runs_every_role_and_records(host: Host, inventory: str) -> None:
+    with host.sudo():
+        host.run(f"rm -f {RECORD}")
+    run = run_playbook("site.yml", inventory, FAST, timeout=1800)
+    assert run.rc == 0, run.output[-3000:]
+    assert differences(run).get(W1) == "no record of a complete site.yml run", run.output[:3000]
+    assert STOPS not in re.sub(r"\s+", " ", run.output)
+    assert "TASK [rabbitmq : " in run.output
+    assert "TASK [celery : " in run.output
+    with host.sudo():
+        record = host.file(RECORD)
+        assert (record.user, record.group, record.mode) == ("root", "root", 0o600)
+
+
+def test_the_next_run_stops_after_the_check(inventory: str) -> None:
+    run = run_playbook("site.yml", inventory, FAST)
+    assert run.rc == 0, run.output[-3000:]
+    assert STOPS in re.sub(r"\s+", " ", run.output), run.output[-3000:]
+    assert differences(run) == {}
+    assert not re.search(r"TASK \[(base|pki|rabbitmq|redis|redis_sentinel|celery) : ", run.output), run.output[-3000:]
+    assert run.changed() == dict.fromkeys(HOSTS, 0), run.output[-1500:]
+
+
+def test_a_changed_file_is_found(host: Host, inventory: str) -> None:
+    with host.sudo():
+        host.check_output(f"cp -p {DRIFTED} {DRIFTED}.orig && echo '# changed by hand' >> {DRIFTED}")
+    try:
+        found = differences(check(inventory))
+    finally:
+        with host.sudo():
+            host.check_output(f"mv {DRIFTED}.orig {DRIFTED}")
+    assert found == {W1: DRIFT}
+    assert differences(check(inventory)) == {}
+
+
+def test_a_stopped_service_is_found(host: Host, inventory: str) -> None:
+    with host.sudo():
+        host.check_output(f"systemctl stop {FLOWER_UNIT}")
+    try:
+        found = differences(check(inventory))
+    finally:
+        with host.sudo():
+            host.check_output(f"systemctl start {FLOWER_UNIT}")
+    assert found == {W1: DRIFT}
+
+
+def test_a_changed_inventory_is_found(inventory: str) -> None:
+    found = differences(check(inventory, "celery_visibility_timeout=3599"))
+    assert found == dict.fromkeys(HOSTS, CHANGED)
+
+
+def test_an_old_record_does_not_count(inventory: str) -> None:
+    found = differences(check(inventory, "converged_max_age_hours=0"))
+    assert found == dict.fromkeys(HOSTS, "the last complete run is more than 0 h old")
