@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,3 +41,28 @@ def run_playbook(playbook: str, inventory: str, *extra_vars: str, check: bool = 
     env = dict(os.environ, ANSIBLE_ROLES_PATH=str(PROJECT / "roles"), ANSIBLE_FORCE_COLOR="false", NO_COLOR="1")
     result = subprocess.run(args, capture_output=True, text=True, env=env, timeout=timeout, check=False, cwd=PROJECT)
     return Run(result.returncode, result.stdout + result.stderr)
+
+
+def changed_inventory(source: str, change: Callable[[dict, dict], None], out: Path) -> Path:
+    """The scenario's inventory, flattened (every host with its variables), its groups or
+    host variables changed by ``change(groups, hostvars)``."""
+    listed = json.loads(
+        subprocess.run(["ansible-inventory", "-i", source, "--list"], capture_output=True, text=True, check=True).stdout
+    )
+    hostvars = listed["_meta"]["hostvars"]
+    groups = {
+        name: list(value.get("hosts", []))
+        for name, value in listed.items()
+        if name not in ("_meta", "all", "ungrouped") and isinstance(value, dict)
+    }
+    # Parent groups (celery) are rebuilt from their children below.
+    groups.pop("celery", None)
+    change(groups, hostvars)
+    inventory = {
+        "all": {
+            "hosts": hostvars,
+            "children": {name: {"hosts": dict.fromkeys(members, None)} for name, members in groups.items()},
+        }
+    }
+    out.write_text(json.dumps(inventory))
+    return out

@@ -5,14 +5,12 @@ refused still changes nothing)."""
 
 from __future__ import annotations
 
-import json
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from playbook_runs import once_per_scenario, run_playbook
+from playbook_runs import changed_inventory, once_per_scenario, run_playbook
 
 testinfra_hosts = ["ansible://longshore-site-w1"]
 
@@ -42,30 +40,6 @@ CASES: dict[str, tuple[Callable[[dict, dict], None], str]] = {
     "even number of RabbitMQ nodes": (even_rabbitmq, "Group rabbitmq has 2 host(s)"),
     "no worker hosts": (no_workers, "Group celery_worker is empty"),
 }
-
-
-def changed_inventory(source: str, change: Callable[[dict, dict], None], out: Path) -> Path:
-    """The scenario's inventory, flattened (every host with its variables), groups changed."""
-    listed = json.loads(
-        subprocess.run(["ansible-inventory", "-i", source, "--list"], capture_output=True, text=True, check=True).stdout
-    )
-    hostvars = listed["_meta"]["hostvars"]
-    groups = {
-        name: list(value.get("hosts", []))
-        for name, value in listed.items()
-        if name not in ("_meta", "all", "ungrouped") and isinstance(value, dict)
-    }
-    # Parent groups (celery) are rebuilt from their children below.
-    groups.pop("celery", None)
-    change(groups, hostvars)
-    inventory = {
-        "all": {
-            "hosts": hostvars,
-            "children": {name: {"hosts": dict.fromkeys(members, None)} for name, members in groups.items()},
-        }
-    }
-    out.write_text(json.dumps(inventory))
-    return out
 
 
 @once_per_scenario

@@ -2,17 +2,21 @@
 (roles/converged): a run without a record runs every role and leaves one; the next run
 stops after the check; the check names a drifted file, a stopped service, a changed
 inventory and an old record. The tests run in this order (each takes the host fixture, so
-pytest keeps them in it)."""
+pytest keeps them in it). Every run names the release each worker host runs since
+side_effect (0.1.1 on w1, 0.1.0 on w2), so the complete run changes nothing the later
+tests check."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+import testinfra
 from testinfra.host import Host
 
-from conftest import FLOWER_UNIT, NAME
-from playbook_runs import Run, run_playbook
+from conftest import CURRENT, FLOWER_UNIT, NAME, WORKERS
+from playbook_runs import Run, changed_inventory, run_playbook
 
 testinfra_hosts = ["ansible://longshore-site-w1"]
 
@@ -31,9 +35,22 @@ STOPPED_RUN_ROLE_TASKS = {("converged", ""), ("converged", "digest"), ("redis_se
 FAST = "converged_fast_rerun=true"
 
 
-@pytest.fixture
-def inventory(request: pytest.FixtureRequest) -> str:
-    return request.config.option.ansible_inventory
+@pytest.fixture(scope="module")
+def inventory(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The scenario's inventory, each worker host pinned to the release it runs now."""
+    source = request.config.option.ansible_inventory
+    running = {}
+    for worker in WORKERS:
+        worker_host = testinfra.get_host(worker, ansible_inventory=source)
+        with worker_host.sudo():
+            running[worker.removeprefix("ansible://")] = Path(worker_host.check_output(f"readlink {CURRENT}")).name
+
+    def pin(groups: dict, hostvars: dict) -> None:
+        for name, release in running.items():
+            hostvars[name].update(celery_project="", celery_release=release)
+
+    path = tmp_path_factory.mktemp("converged") / "inventory.json"
+    return str(changed_inventory(source, pin, path))
 
 
 def differences(run: Run) -> dict[str, str]:
@@ -56,6 +73,7 @@ def test_a_run_without_a_record_runs_every_role_and_records(host: Host, inventor
     assert run.rc == 0, run.output[-3000:]
     assert differences(run).get(W1) == "no record of a complete site.yml run", run.output[:3000]
     assert STOPS not in re.sub(r"\s+", " ", run.output)
+    assert run.changed() == dict.fromkeys(HOSTS, 0), run.output[-1500:]
     assert "TASK [rabbitmq : " in run.output
     assert "TASK [celery : " in run.output
     with host.sudo():
