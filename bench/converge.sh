@@ -51,6 +51,10 @@ tr -s "[:space:]" " " <"$LOGS/bench-converge-noop.log" | grep -q "Nothing change
   echo "converge: the re-run did not stop after the check (see $LOGS/bench-converge-noop.log)" >&2
   exit 1
 }
+grep -q "TASK \[rabbitmq : " "$LOGS/bench-converge-full.log" || {
+  echo "converge: converged_fast_rerun=false did not run every role (see $LOGS/bench-converge-full.log)" >&2
+  exit 1
+}
 for recap in "$noop_recap" "$full_recap"; do
   [[ $recap == *"(changed=0)" ]] || {
     echo "converge: a re-run changed something: $recap (see $LOGS/bench-converge-*.log)" >&2
