@@ -12,7 +12,7 @@ help: ## List the targets
 
 venv: $(VENV)/.installed ## Build the controller toolchain (.venv)
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt roles/celery/files/longshore-celery/pyproject.toml
 	scripts/venv.sh
 
 engine: ## Make sure a Docker engine answers (installs and starts one on Debian/Ubuntu)

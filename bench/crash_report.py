@@ -13,11 +13,9 @@ import argparse
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "app" / "src"))
-
 from runs import append_row, executions_of
 
-from longshore_app import records
+from longshore_celery import records
 
 
 def main(argv: list[str] | None = None) -> int:

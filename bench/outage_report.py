@@ -19,11 +19,9 @@ import re
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "app" / "src"))
-
 from runs import append_row, executions_of
 
-from longshore_app import records
+from longshore_celery import records
 
 # What `longshore-app send --wait` prints when results are missing at the end of its wait.
 UNFINISHED = re.compile(r"(\d+) of \d+ tasks not finished after")

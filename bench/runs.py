@@ -12,9 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "app" / "src"))
-
-from longshore_app import records
+from longshore_celery import records
 
 RUNS_HEADING = "## Bench runs"
 RUNS_TABLE = "| date (UTC) | commit | bench | figures |\n|---|---|---|---|\n"

@@ -59,7 +59,7 @@ syntax_check() {
 }
 
 unit_tests() {
-  (cd app && pytest) && python -m pytest -q scripts/tests
+  (cd roles/celery/files/longshore-celery && pytest -q) && (cd app && pytest -q) && python -m pytest -q scripts/tests
 }
 
 scenarios=("$@")

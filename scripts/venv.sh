@@ -8,6 +8,7 @@ PATH=$(printf '%s' "$PATH" | tr ':' '\n' | grep -vxF "$(pwd)/$VENV/bin" | paste 
 export PATH
 unset VIRTUAL_ENV
 readonly PYTHON=${PYTHON:-python3}
+readonly CLIENT=roles/celery/files/longshore-celery
 
 die() { printf 'venv: %s\n' "$*" >&2; exit 1; }
 
@@ -32,5 +33,9 @@ rm -rf "$VENV"
 "$VENV/bin/python" -m pip install -qq --disable-pip-version-check --upgrade pip
 "$VENV/bin/python" -m pip install -qq --disable-pip-version-check --requirement requirements.txt \
   || die "pip could not install requirements.txt (see above)"
+# The platform's client library (its records and settings serve the tests and benches),
+# from its source in the celery role: its dependencies are pinned above.
+"$VENV/bin/python" -m pip install -qq --disable-pip-version-check --no-deps --editable "$CLIENT" \
+  || die "pip could not install the client library from $CLIENT"
 cp requirements.txt "$VENV/.installed"
 echo "venv: ready ($("$VENV/bin/ansible" --version | head -n 1))"

@@ -1,20 +1,34 @@
+"""The example application: a thin user of longshore-celery, configured by the platform."""
+
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from longshore_app import records
+ROOT = Path(__file__).parents[1]
+PATHS = [str(ROOT / "src"), str(ROOT.parent / "roles/celery/files/longshore-celery/src")]
+ENVIRONMENT = {
+    "LONGSHORE_BROKER": "rabbitmq",
+    "LONGSHORE_RABBITMQ_NODES": "mq1.example:5671",
+    "LONGSHORE_RABBITMQ_VHOST": "celery",
+    "LONGSHORE_RABBITMQ_USER": "celery",
+    "LONGSHORE_RABBITMQ_PASSWORD": "secret-of-the-example",
+    "LONGSHORE_CA_FILE": "/etc/longshore/pki/ca.crt",
+    "LONGSHORE_STATE_DIR": "/var/lib/longshore-app",
+    "LONGSHORE_DEFAULT_QUEUE": "default",
+    "LONGSHORE_QUEUES": '[{"name": "default"}, {"name": "critical", "priority": "high"}, {"name": "batch"}]',
+    "LONGSHORE_ROUTES": '[{"task": "longshore_app.tasks.notify", "queue": "critical"},'
+    ' {"task": "longshore_app.tasks.batch_*", "queue": "batch"}]',
+}
 
 
 def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    source = str(Path(__file__).parents[1] / "src")
     return subprocess.run(
         [sys.executable, "-c", code],
-        env={"PATH": os.environ["PATH"], "PYTHONPATH": source, **env},
+        env={"PATH": os.environ["PATH"], "PYTHONPATH": os.pathsep.join(PATHS), **env},
         capture_output=True,
         text=True,
         timeout=60,
@@ -27,97 +41,21 @@ def test_the_module_imports_without_an_environment() -> None:
     assert result.returncode == 0, result.stderr
 
 
-def test_a_missing_setting_stops_with_one_line_naming_it(rabbitmq_env: dict[str, str]) -> None:
-    del rabbitmq_env["LONGSHORE_RABBITMQ_PASSWORD"]
-    result = run_python("from longshore_app.app import app; app.conf.broker_url", rabbitmq_env)
-    assert result.returncode == 78
-    assert result.stderr.splitlines() == [
-        "longshore-app: LONGSHORE_RABBITMQ_PASSWORD is not set: give it a value in the environment file"
-    ]
-
-
-def test_the_configured_app_refuses_pickle(rabbitmq_env: dict[str, str]) -> None:
-    result = run_python(
-        "from longshore_app.app import app; print(app.conf.accept_content, app.conf.task_acks_late)", rabbitmq_env
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "['json'] True"
-
-
-def test_counting_task_records_each_execution(rabbitmq_env: dict[str, str], tmp_path: Path) -> None:
+def test_tasks_go_to_the_queues_the_platform_routes_them_to() -> None:
     code = (
-        "from longshore_app.app import app\n"
-        "from longshore_app.tasks import count\n"
-        "app.conf.task_always_eager = True\n"
-        "for sequence in (0, 1, 1):\n"
-        "    count.apply(('run7', sequence, 0.0))\n"
+        "import json\nfrom longshore_app.app import app\napp.loader.import_default_modules()\n"
+        "route = lambda name: app.amqp.router.route({}, name)['queue'].name\n"
+        "names = ['longshore_app.tasks.notify', 'longshore_app.tasks.batch_total', 'longshore_app.tasks.heartbeat']\n"
+        "print(json.dumps([route(name) for name in names] + [sorted(app.conf.beat_schedule)]))\n"
     )
-    result = run_python(code, rabbitmq_env)
+    result = run_python(code, ENVIRONMENT)
     assert result.returncode == 0, result.stderr
-    lines = records.run_file(tmp_path, "run7").read_text().splitlines()
-    summary = records.report(3, [records.Execution.parse(line) for line in lines])
-    assert (summary.completed, summary.lost, summary.duplicated) == (2, 1, 1)
+    assert json.loads(result.stdout) == ["critical", "batch", "default", ["heartbeat"]]
 
 
-def test_chord_tasks_compute_the_sum() -> None:
-    from longshore_app.tasks import add, total
+def test_the_tasks_compute() -> None:
+    sys.path[:0] = PATHS
+    from longshore_app.tasks import batch_total, notify
 
-    assert total([add(1, 2), add(3, 4)]) == 10
-
-
-def test_send_runs_every_task_and_waits_for_them(rabbitmq_env: dict[str, str], tmp_path: Path) -> None:
-    # Eager mode runs each task in this process: the command's own path from the
-    # arguments to the records, without a broker.
-    code = (
-        "import sys\n"
-        "from longshore_app import cli\n"
-        "from longshore_app.app import app\n"
-        "app.conf.task_always_eager = True\n"
-        "sys.exit(cli.main(['send', '--run', 'run8', '--count', '4', '--long-every', '2', '--long-seconds', '0.01',\n"
-        "                   '--rate', '200', '--wait', '10']))\n"
-    )
-    result = run_python(code, rabbitmq_env)
-    assert result.returncode == 0, result.stderr
-    assert "all 4 finished" in result.stdout
-    lines = records.run_file(tmp_path, "run8").read_text().splitlines()
-    summary = records.report(4, [records.Execution.parse(line) for line in lines])
-    assert (summary.completed, summary.lost, summary.duplicated) == (4, 0, 0)
-
-
-def test_a_lost_broker_is_retried_at_most_a_second_apart(monkeypatch: pytest.MonkeyPatch) -> None:
-    from kombu import Connection as KombuConnection
-
-    from longshore_app.app import app
-
-    seen: dict[str, object] = {}
-
-    def record(self: KombuConnection, *args: object, **kwargs: object) -> None:
-        seen.update(kwargs, args=args)
-
-    monkeypatch.setattr(KombuConnection, "_ensure_connection", record)
-    connection = app.amqp.Connection("memory://")
-    # As Celery's worker calls it: errback, max_retries, callback.
-    connection.ensure_connection(print, None, callback=print)
-    assert (seen["interval_start"], seen["interval_step"], seen["interval_max"]) == (0.5, 0.5, 1.0)
-    assert seen["args"] == (print, None)
-
-
-def test_the_worker_sets_up_delayed_delivery_through_its_own_node_only(rabbitmq_env: dict[str, str]) -> None:
-    from celery.worker.consumer import consumer as celery_consumer
-    from celery.worker.consumer.delayed_delivery import DelayedDelivery as CeleryDelayedDelivery
-
-    from longshore_app import consumer, settings
-
-    assert settings.load(rabbitmq_env).celery_config()["worker_consumer"] == "longshore_app.consumer:Consumer"
-    steps = consumer.Consumer.Blueprint.default_steps
-    assert consumer.CELERY_STEP not in steps
-    assert "longshore_app.consumer:DelayedDelivery" in steps
-    # Celery's step replaced in place, nothing else changed.
-    assert f"{CeleryDelayedDelivery.__module__}:DelayedDelivery" == consumer.CELERY_STEP
-    celery_steps = list(celery_consumer.Consumer.Blueprint.default_steps)
-    assert list(steps) == [
-        step.replace(consumer.CELERY_STEP, "longshore_app.consumer:DelayedDelivery") for step in celery_steps
-    ]
-    # The private methods this step calls still exist in the pinned Celery.
-    for name in ("_validate_configuration", "_setup_delayed_delivery", "_on_retry"):
-        assert callable(getattr(consumer.DelayedDelivery, name))
+    assert batch_total([1.5, 2.5]) == 4.0
+    assert notify("ops", "hi") == "to ops: hi"

@@ -1,3 +1,3 @@
-"""The example Celery application that Longshore deploys."""
+"""The example Celery application that Longshore deploys: a thin user of longshore-celery."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -1,32 +1,20 @@
-"""The Celery application. Configuration comes from the environment only.
+"""The Celery application: its own name, tasks and schedule; the platform does the rest.
 
-The settings are read when Celery first needs its configuration (a worker, beat or a
-client starting), not at import: the module imports anywhere, with or without an
-environment. A missing or bad setting stops the process with one line naming it.
+``longshore_celery.configure`` gives it the deployment's broker, result backend, TLS,
+queues and safety settings when Celery first reads the configuration, so the module
+imports anywhere, with or without an environment.
 """
 
 from __future__ import annotations
 
-import os
-import sys
-
 from celery import Celery
 
-from longshore_app import settings
+import longshore_celery
 
-# The broker connection retries at most a second apart (longshore_app.connection).
-app = Celery("longshore_app", include=["longshore_app.tasks"], amqp="longshore_app.connection:AMQP")
-
-
-def _configure(_sender: Celery | None = None, **_kwargs: object) -> None:
-    try:
-        loaded = settings.load(os.environ)
-    except settings.SettingError as error:
-        # One line, no traceback: systemd's journal shows why the unit did not start.
-        print(f"longshore-app: {error}", file=sys.stderr)
-        raise SystemExit(78) from None  # EX_CONFIG
-    app.conf.update(loaded.celery_config())
-    app.conf.longshore_state_dir = loaded.state_dir
-
-
-app.on_configure.connect(_configure, weak=False)
+app = Celery("longshore_app", include=["longshore_app.tasks"])
+# The application's own choice, which the platform leaves alone: one periodic task, so
+# the single beat can be seen sending on schedule.
+app.conf.beat_schedule = {
+    "heartbeat": {"task": "longshore_app.tasks.heartbeat", "schedule": 60.0, "options": {"expires": 55}},
+}
+longshore_celery.configure(app)

@@ -8,7 +8,6 @@ every second at most, unless a caller asks for other intervals.
 
 from __future__ import annotations
 
-from celery.app.amqp import AMQP as CeleryAMQP
 from kombu import Connection as KombuConnection
 
 # Seconds before the second round of attempts, added each round, and at most.
@@ -24,9 +23,3 @@ class Connection(KombuConnection):
             for name, value in RECONNECT_INTERVALS.items():
                 kwargs.setdefault(name, value)
         return super().ensure_connection(*args, **kwargs)
-
-
-class AMQP(CeleryAMQP):
-    """Celery's messaging layer, with the connection above."""
-
-    Connection = Connection

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from longshore_app import cli
-from longshore_app.records import Execution
+from longshore_celery import cli
+from longshore_celery.records import Execution
 
 
 def write_env(path: Path, env: dict[str, str]) -> Path:
@@ -32,7 +32,7 @@ def test_check_names_a_bad_setting(
     rabbitmq_env["LONGSHORE_BROKER"] = "kafka"
     env_file = write_env(tmp_path / "app.env", rabbitmq_env)
     assert cli.main(["--env-file", str(env_file), "check"]) == 78
-    assert capsys.readouterr().err.startswith("longshore-app: LONGSHORE_BROKER='kafka' is not one of")
+    assert capsys.readouterr().err.startswith("longshore-celery: LONGSHORE_BROKER='kafka' is not one of")
 
 
 def test_report_merges_record_files_of_several_hosts(

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from longshore_app.records import Execution, percentile, report, run_file
+from longshore_celery.records import Execution, percentile, report, run_file
 
 
 def execution(sequence: int, sent: float = 0.0, finished: float = 1.0) -> Execution:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from longshore_app import envfile
+from longshore_celery import envfile
 
 
 def test_reads_plain_and_quoted_values() -> None:

@@ -1,4 +1,5 @@
-"""The worker's consumer: Celery's, with delayed delivery set up through one node only.
+"""The worker's consumer: Celery's, with delayed delivery set up through one node only,
+and broker connections that retry at most a second apart.
 
 With quorum queues Celery declares its delayed-delivery exchanges and queues when a worker
 (re)connects, through every node in the broker URL in turn, retrying a node that does not
@@ -14,6 +15,8 @@ from celery.worker.consumer import consumer as celery_consumer
 from celery.worker.consumer import delayed_delivery
 from kombu.utils.functional import retry_over_time
 from kombu.utils.url import maybe_sanitize_url
+
+from longshore_celery.connection import Connection
 
 logger = get_logger(__name__)
 
@@ -41,7 +44,12 @@ class DelayedDelivery(delayed_delivery.DelayedDelivery):
 
 
 class Consumer(celery_consumer.Consumer):
-    """Celery's consumer, with the step above in place of Celery's."""
+    """Celery's consumer, with the step above in place of Celery's. The worker's broker
+    connections (consuming, and publishing from the pool) use ``Connection``."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.app.amqp.Connection = Connection
 
     class Blueprint(celery_consumer.Consumer.Blueprint):
         default_steps = tuple(

@@ -1,13 +1,25 @@
-"""Settings from environment variables, refused with one line naming the variable.
+"""The deployment's environment, read and checked, and the Celery configuration it gives.
 
-Every value the application needs comes from the environment (the deployment writes it
-to an environment file); nothing is read from a file in the package. ``load`` turns the
-environment into ``Settings``; ``Settings.celery_config`` turns those into Celery's
-configuration.
+Every value comes from environment variables named ``LONGSHORE_*`` (the celery role writes
+them to the deployment's environment file, which the units read). ``load`` turns an
+environment into ``Settings`` or raises ``SettingError`` naming the first bad variable;
+``Settings.enforced`` and ``Settings.defaults`` give Celery's configuration.
+
+Facts this module relies on (Celery 5.6+, kombu 5.6+):
+
+- Celery declares a queue named in ``-Q`` or in ``apply_async(queue=...)`` that is not in
+  ``task_queues`` with ``task_create_missing_queue_type`` (classic unless set), not with
+  ``task_default_queue_type``; both are set to quorum here.
+- Native delayed delivery (countdown and ETA tasks wait in RabbitMQ, not in a worker)
+  skips a queue whose exchange is of type direct, Celery's default: every exchange here is
+  a topic exchange.
+- kombu shares one set of TLS options between the nodes of a failover URL, and fills a
+  ``server_hostname`` left None with the first node's name.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import ssl
 from collections.abc import Mapping
@@ -18,17 +30,24 @@ from urllib.parse import quote
 PREFIX = "LONGSHORE_"
 BROKERS = ("rabbitmq", "redis")
 RESULT_BACKENDS = ("redis", "rpc", "none")
+PRIORITIES = ("normal", "high")
+# Message priority of a "high" task: RabbitMQ 4.0+ quorum queues deliver messages of
+# priority 5 and above before the others (two levels; no queue argument needed).
+HIGH_PRIORITY = 9
 # How a client retries sending a task (kombu's ensure): 0, 0.5, then 1 s between tries.
 PUBLISH_RETRY_POLICY = {"max_retries": 30, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 # A DNS name: dot-separated labels of letters, digits and inner hyphens.
 LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 HOST_NAME = re.compile(rf"^(?=.{{1,253}}$){LABEL}(\.{LABEL})*$")
+QUEUE_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,200}$")
+# A task name or a glob of task names (Celery's task_routes accept * and ?).
+TASK_PATTERN = re.compile(r"^[A-Za-z0-9_.:*?-]{1,200}$")
 # Characters Redis reads as glob syntax: a key prefix holding one would widen the ACL.
 GLOB_CHARACTERS = set("*?[]\\")
 
 
 class SettingError(ValueError):
-    """A setting is missing or invalid; the message names the variable."""
+    """A setting is missing or invalid; the message starts with the variable's name."""
 
 
 def required(env: Mapping[str, str], name: str) -> str:
@@ -88,16 +107,30 @@ def addresses(env: Mapping[str, str], name: str) -> tuple[tuple[str, int], ...]:
     return tuple(result)
 
 
-def readable_path(env: Mapping[str, str], name: str, *, optional: bool = False) -> str | None:
+def absolute_path(env: Mapping[str, str], name: str, *, optional: bool = False) -> str | None:
     """Return ``name`` as an absolute path (unset allowed when ``optional``)."""
     raw = env.get(name, "").strip()
     if not raw:
         if optional:
             return None
-        raise SettingError(f"{name} is not set: give the absolute path of the file")
+        raise SettingError(f"{name} is not set: give an absolute path")
     if not raw.startswith("/"):
         raise SettingError(f"{name}={raw!r} is not an absolute path")
     return raw
+
+
+def json_list(env: Mapping[str, str], name: str) -> list[dict[str, Any]]:
+    """Return ``name``, a JSON list of objects; unset gives an empty list."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return []
+    try:
+        value = json.loads(raw)
+    except ValueError as error:
+        raise SettingError(f"{name} is not JSON: {error}") from None
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise SettingError(f"{name} must be a JSON list of objects")
+    return value
 
 
 @dataclass(frozen=True)
@@ -177,8 +210,48 @@ class Sentinel:
 
 
 @dataclass(frozen=True)
+class QueueSpec:
+    """One queue of the application's layout."""
+
+    name: str
+    priority: str = "normal"
+
+
+@dataclass(frozen=True)
+class Route:
+    """Tasks whose name matches ``task`` (a name or a glob) go to ``queue``."""
+
+    task: str
+    queue: str
+    priority: str | None = None
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The application's queues, its default queue and its routes."""
+
+    queues: tuple[QueueSpec, ...]
+    default_queue: str
+    routes: tuple[Route, ...]
+
+    def queue(self, name: str) -> QueueSpec:
+        return next(queue for queue in self.queues if queue.name == name)
+
+    def route_options(self, broker: str) -> dict[str, dict[str, Any]]:
+        """Celery's ``task_routes``: one mapping, patterns in the order given."""
+        routes: dict[str, dict[str, Any]] = {}
+        for route in self.routes:
+            options: dict[str, Any] = {"queue": route.queue}
+            priority = route.priority or self.queue(route.queue).priority
+            if broker == "rabbitmq" and priority == "high":
+                options["priority"] = HIGH_PRIORITY
+            routes.setdefault(route.task, options)
+        return routes
+
+
+@dataclass(frozen=True)
 class Settings:
-    """Everything the application reads from its environment."""
+    """Everything the platform hands the application through its environment."""
 
     broker: str
     rabbitmq_url: str | None
@@ -186,26 +259,25 @@ class Settings:
     sentinel: Sentinel | None
     tls: Tls
     result_backend: str
-    default_queue: str
+    layout: Layout
     task_time_limit: int
     task_soft_time_limit: int
     visibility_timeout: int
     state_dir: str
 
-    def celery_config(self) -> dict[str, Any]:
-        """Celery's configuration: JSON only, late acknowledgement, time limits."""
+    def enforced(self) -> dict[str, Any]:
+        """Settings the platform decides whatever the application's own configuration
+        says: the broker and result backend with their TLS, JSON only, the queue layout
+        (quorum queues on topic exchanges), the time limits the units are sized for, and
+        how a client retries."""
         config: dict[str, Any] = {
             "accept_content": ["json"],
             "result_accept_content": ["json"],
             "task_serializer": "json",
             "result_serializer": "json",
             "event_serializer": "json",
-            "task_acks_late": True,
-            "task_reject_on_worker_lost": True,
-            "worker_prefetch_multiplier": 1,
             "task_time_limit": self.task_time_limit,
             "task_soft_time_limit": self.task_soft_time_limit,
-            "task_default_queue": self.default_queue,
             "broker_connection_retry_on_startup": True,
             "broker_connection_max_retries": None,
             # A client keeps trying to send a task for about 30 s before it raises: long
@@ -214,21 +286,16 @@ class Settings:
             # and through Sentinel that asks for the master again.
             "task_publish_retry": True,
             "task_publish_retry_policy": PUBLISH_RETRY_POLICY,
-            # Delayed delivery set up through the worker's own node (longshore_app.consumer).
-            "worker_consumer": "longshore_app.consumer:Consumer",
-            "result_expires": 86400,
-            "worker_hijack_root_logger": True,
-            # Beat's one periodic task: proves the single beat sends on schedule.
-            "beat_schedule": {
-                "heartbeat": {"task": "longshore.add", "schedule": 60.0, "args": (0, 0), "options": {"expires": 55}}
-            },
+            # The worker's consumer: delayed delivery set up through the worker's own
+            # node, and broker reconnects at most a second apart (longshore_celery.consumer).
+            "worker_consumer": "longshore_celery.consumer:Consumer",
+            **self._queue_config(),
         }
         if self.broker == "rabbitmq":
             config.update(
                 broker_url=self.rabbitmq_url,
                 broker_use_ssl=self.tls.amqp_options(self.rabbitmq_tls_name or ""),
                 broker_transport_options={"confirm_publish": True},
-                task_default_queue_type="quorum",
                 worker_detect_quorum_queues=True,
             )
         else:
@@ -252,15 +319,66 @@ class Settings:
                 config["redis_backend_use_ssl"] = self.sentinel.data_node_tls()
         elif self.result_backend == "rpc":
             config["result_backend"] = "rpc://"
+        else:
+            config["result_backend"] = None
+        return config
+
+    def defaults(self) -> dict[str, Any]:
+        """Settings the platform recommends; an application that sets one keeps its own.
+
+        Late acknowledgement with a task re-queued when its worker dies, and one message
+        prefetched per process (Celery's Security and Optimizing guides)."""
+        return {
+            "task_acks_late": True,
+            "task_reject_on_worker_lost": True,
+            "worker_prefetch_multiplier": 1,
+            "result_expires": 86400,
+        }
+
+    def celery_config(self) -> dict[str, Any]:
+        """The whole configuration, as a configuration module gives it."""
+        return {**self.defaults(), **self.enforced()}
+
+    def _queue_config(self) -> dict[str, Any]:
+        """Every queue the application uses is a quorum queue on RabbitMQ, declared ones,
+        ``-Q`` ones and routed ones alike, each bound to a topic exchange of its own name
+        (native delayed delivery skips direct exchanges). The routes of the inventory,
+        when it gives any, replace the application's own."""
+        from kombu import Exchange, Queue
+
+        rabbitmq = self.broker == "rabbitmq"
+        exchange_type = "topic" if rabbitmq else "direct"
+        arguments = {"x-queue-type": "quorum"} if rabbitmq else None
+        queues = tuple(
+            Queue(spec.name, Exchange(spec.name, type=exchange_type), routing_key=spec.name, queue_arguments=arguments)
+            for spec in self.layout.queues
+        )
+        config: dict[str, Any] = {
+            "task_queues": queues,
+            "task_default_queue": self.layout.default_queue,
+            "task_default_exchange": self.layout.default_queue,
+            "task_default_exchange_type": exchange_type,
+            "task_default_routing_key": self.layout.default_queue,
+            "task_create_missing_queues": True,
+            "task_create_missing_queue_exchange_type": exchange_type,
+        }
+        if self.layout.routes:
+            config["task_routes"] = self.layout.route_options(self.broker)
+        if rabbitmq:
+            config.update(
+                task_default_queue_type="quorum",
+                task_create_missing_queue_type="quorum",
+                broker_native_delayed_delivery_queue_type="quorum",
+            )
         return config
 
 
 def _tls(env: Mapping[str, str]) -> Tls:
-    cert = readable_path(env, f"{PREFIX}CERT_FILE", optional=True)
-    key = readable_path(env, f"{PREFIX}KEY_FILE", optional=True)
+    cert = absolute_path(env, f"{PREFIX}CERT_FILE", optional=True)
+    key = absolute_path(env, f"{PREFIX}KEY_FILE", optional=True)
     if bool(cert) != bool(key):
         raise SettingError(f"{PREFIX}CERT_FILE and {PREFIX}KEY_FILE go together: set both or neither")
-    ca = readable_path(env, f"{PREFIX}CA_FILE")
+    ca = absolute_path(env, f"{PREFIX}CA_FILE")
     assert ca is not None
     return Tls(ca_file=ca, cert_file=cert, key_file=key)
 
@@ -305,6 +423,40 @@ def _sentinel(env: Mapping[str, str], tls: Tls) -> Sentinel:
     )
 
 
+def _priority(name: str, where: str, value: object) -> str:
+    if value not in PRIORITIES:
+        raise SettingError(f"{name}: {where} has priority {value!r}, not one of {', '.join(PRIORITIES)}")
+    return str(value)
+
+
+def _layout(env: Mapping[str, str]) -> Layout:
+    """The queues (LONGSHORE_QUEUES), the default queue and the routes (LONGSHORE_ROUTES)."""
+    queues_name, routes_name = f"{PREFIX}QUEUES", f"{PREFIX}ROUTES"
+    default = env.get(f"{PREFIX}DEFAULT_QUEUE", "").strip() or "celery"
+    entries = json_list(env, queues_name) or [{"name": default}]
+    queues = []
+    for entry in entries:
+        name = entry.get("name")
+        if not isinstance(name, str) or not QUEUE_NAME.match(name):
+            raise SettingError(f"{queues_name}: queue name {name!r} is not letters, digits, '.', '-', '_'")
+        queues.append(QueueSpec(name, _priority(queues_name, f"queue {name}", entry.get("priority", "normal"))))
+    names = [queue.name for queue in queues]
+    if len(set(names)) != len(names):
+        raise SettingError(f"{queues_name}: a queue is listed twice ({', '.join(names)})")
+    if default not in names:
+        raise SettingError(f"{PREFIX}DEFAULT_QUEUE={default!r} is not one of the queues ({', '.join(names)})")
+    routes = []
+    for entry in json_list(env, routes_name):
+        task, queue = entry.get("task"), entry.get("queue")
+        if not isinstance(task, str) or not TASK_PATTERN.match(task):
+            raise SettingError(f"{routes_name}: {task!r} is not a task name or glob")
+        if queue not in names:
+            raise SettingError(f"{routes_name}: {task} goes to {queue!r}, which is not one of the queues")
+        priority = entry.get("priority")
+        routes.append(Route(task, str(queue), None if priority is None else _priority(routes_name, task, priority)))
+    return Layout(tuple(queues), default, tuple(routes))
+
+
 def load(env: Mapping[str, str]) -> Settings:
     """Read and check every setting; the first bad one raises ``SettingError``."""
     broker = choice(env, f"{PREFIX}BROKER", BROKERS, None)
@@ -327,7 +479,7 @@ def load(env: Mapping[str, str]) -> Settings:
             f"{PREFIX}VISIBILITY_TIMEOUT={visibility} must be above {PREFIX}TASK_TIME_LIMIT={hard}:"
             " a task still running would be delivered a second time"
         )
-    state_dir = readable_path(env, f"{PREFIX}STATE_DIR")
+    state_dir = absolute_path(env, f"{PREFIX}STATE_DIR")
     assert state_dir is not None
     return Settings(
         broker=broker,
@@ -336,7 +488,7 @@ def load(env: Mapping[str, str]) -> Settings:
         sentinel=sentinel,
         tls=tls,
         result_backend=result_backend,
-        default_queue=env.get(f"{PREFIX}DEFAULT_QUEUE", "").strip() or "celery",
+        layout=_layout(env),
         task_time_limit=hard,
         task_soft_time_limit=soft,
         visibility_timeout=visibility,
