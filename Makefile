@@ -5,7 +5,7 @@ VENV := .venv
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: help venv engine images lint docs test lab lab-hosts lab-down smoke secrets bench clean
+.PHONY: help venv engine images lint docs test lab lab-hosts lab-down smoke drift lock secrets bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  %-10s %s\n", $$1, $$2 }'
@@ -44,6 +44,12 @@ lab: lab-hosts ## Bring up the lab, deploy the platform to it, then run the smok
 
 smoke: venv ## Send counting tasks through the running lab; print sent, completed, lost, duplicated, latency
 	ansible-playbook playbooks/smoke.yml
+
+drift: venv ## Show what site.yml would change on the running lab (check mode with diffs; changes nothing)
+	ansible-playbook site.yml --check --diff
+
+lock: venv ## Lock the lab application's dependencies (writes app/requirements.lock)
+	ansible-playbook playbooks/lock.yml
 
 lab-down: venv ## Remove the lab hosts
 	ansible-playbook playbooks/lab.yml -e lab_state=absent

@@ -23,7 +23,7 @@ from runs import append_row, executions_of
 
 from longshore_celery import records
 
-# What `longshore-app send --wait` prints when results are missing at the end of its wait.
+# What `longshore-celery send --wait` prints when results are missing at the end of its wait.
 UNFINISHED = re.compile(r"(\d+) of \d+ tasks not finished after")
 
 

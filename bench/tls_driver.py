@@ -1,6 +1,7 @@
 """Task throughput and latency over one RabbitMQ listener, for bench/tls-cost.yml.
 
-Runs on a worker host as the application's user, with the release's Python:
+Runs on a worker host as the deployment's user, with the release's Python (the
+platform's client library is in every release):
 
     python tls_driver.py --env-file F --listener tls|plain [--plain-port 5672] [--count 2000]
                          [--round-trips 200] [--concurrency 2]
@@ -39,15 +40,18 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=300.0)
     arguments = parser.parse_args()
 
-    from longshore_app import envfile
+    from longshore_celery import envfile
 
     os.environ.update(envfile.read(arguments.env_file))
 
     from celery import signals
     from celery.contrib.testing.worker import start_worker
 
-    from longshore_app.app import app
-    from longshore_app.tasks import add
+    from longshore_celery.cli import client
+
+    # A client configured like the deployment; the platform's probe tasks are registered on it.
+    app = client()
+    add = app.tasks["longshore.probe.add"]
 
     conf = app.conf
     if not conf.broker_url.startswith("amqps://"):

@@ -59,7 +59,8 @@ syntax_check() {
 }
 
 unit_tests() {
-  (cd roles/celery/files/longshore-celery && pytest -q) && (cd app && pytest -q) && python -m pytest -q scripts/tests
+  (cd roles/celery/files/longshore-celery && pytest -q) && (cd app && pytest -q) &&
+    python -m pytest -q scripts/tests roles/celery/tests
 }
 
 scenarios=("$@")

@@ -32,10 +32,15 @@ class Run:
         return {host: int(n) for host, n in re.findall(r"^(\S+)\s+: ok=\d+\s+changed=(\d+)", self.output, re.MULTILINE)}
 
 
-def run_playbook(playbook: str, inventory: str, *extra_vars: str, check: bool = False, timeout: int = 600) -> Run:
-    """Run ``playbook``; with ``check``, in check mode, so a run that should have been
-    refused and was not still changes nothing on the scenario's hosts."""
+def run_playbook(
+    playbook: str, inventory: str, *extra_vars: str, check: bool = False, limit: str = "", timeout: int = 600
+) -> Run:
+    """Run ``playbook`` (on the hosts of ``limit`` only, when given); with ``check``, in
+    check mode, so a run that should have been refused and was not still changes nothing
+    on the scenario's hosts."""
     args = ["ansible-playbook", "-i", inventory, str(PROJECT / playbook)] + (["--check"] if check else [])
+    if limit:
+        args += ["--limit", limit]
     for extra in extra_vars:
         args += ["-e", extra]
     env = dict(os.environ, ANSIBLE_ROLES_PATH=str(PROJECT / "roles"), ANSIBLE_FORCE_COLOR="false", NO_COLOR="1")

@@ -1,5 +1,5 @@
-"""Helpers for the Celery scenario: the application's client, run on a worker host as
-the service user with the deployed environment file, as an operator would."""
+"""Helpers of the site scenario: the deployment's own commands on a worker host, run as
+an operator would (root, through the client command the celery role installs)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import time
 
 from testinfra.host import Host
 
-NAME = "longshore-app"
+NAME = "shop"
 HOME = f"/opt/{NAME}"
 CURRENT = f"{HOME}/current"
 CONF_DIR = f"/etc/{NAME}"
@@ -28,27 +28,45 @@ SECRETS = [
     "sentinel-celery-password-for-tests-06",
     "flower-admin-password-for-tests-07",
 ]
-WORKERS = ["ansible://longshore-site-w1", "ansible://longshore-site-w2"]
-BROKER_OF = {"longshore-site-w1": "rabbitmq", "longshore-site-w2": "redis"}
+W1, W2 = "longshore-site-w1", "longshore-site-w2"
+# w2 is reached over SSH by the playbooks; testinfra cannot render the inventory's
+# templated address, so the tests look at it through the container engine.
+WORKERS = [f"ansible://{W1}", f"docker://{W2}"]
+BROKER_OF = {W1: "rabbitmq", W2: "redis"}
+# The Python each worker host runs (Debian 13 and 12).
+PYTHON_OF = {W1: "3.13", W2: "3.11"}
 
 
-def app_client(host: Host, *args: str, env_file: str = ENV_FILE, timeout: int = 120) -> tuple[int, str]:
-    """Run `longshore-app --env-file ENV_FILE ARGS` as the service user; (rc, stdout+stderr)."""
-    command = shlex.join(["timeout", str(timeout), f"{CURRENT}/bin/longshore-app", "--env-file", env_file, *args])
+def client(host: Host, *args: str, name: str = NAME, timeout: int = 120, stdin: str = "") -> tuple[int, str]:
+    """Run the deployment's `longshore-celery` (/usr/local/sbin/<name>-client) as root;
+    (rc, stdout+stderr)."""
+    command = shlex.join(["timeout", str(timeout), f"/usr/local/sbin/{name}-client", *args])
+    if stdin:
+        command = f"printf %s {shlex.quote(stdin)} | {command}"
     with host.sudo():
-        result = host.run(f"runuser -u {NAME} -- {command}")
+        result = host.run(command)
     return result.rc, result.stdout + result.stderr
 
 
-def executions(host: Host, run: str) -> list[str]:
-    """This host's execution records of counting-task run ``run``."""
-    with host.sudo():
-        path = host.file(f"{STATE_DIR}/executions/{run}.log")
-        return path.content_string.splitlines() if path.exists else []
+def call(
+    host: Host, task: str, *args: object, name: str = NAME, wait: bool = True, timeout: int = 90
+) -> dict[str, object]:
+    """Send ``task`` by name with ``args`` (and wait for it): its id, result, and where it ran."""
+    waiting = ["--wait", "60"] if wait else []
+    rc, output = client(host, "call", task, "--args", json.dumps(list(args)), *waiting, name=name, timeout=timeout)
+    assert rc == 0, output
+    return json.loads(output.strip().splitlines()[-1])
 
 
-def report(host: Host, run: str, sent: int) -> dict[str, object]:
-    rc, output = app_client(host, "report", "--run", run, "--sent", str(sent), "--json")
+def executions(host: Host, run: str, name: str = NAME) -> list[str]:
+    """This host's execution records of counting-probe run ``run``."""
+    rc, output = client(host, "records", "--run", run, name=name)
+    assert rc == 0, output
+    return [line for line in output.splitlines() if line.startswith(f"{run} ")]
+
+
+def report(host: Host, run: str, sent: int, name: str = NAME) -> dict[str, object]:
+    rc, output = client(host, "report", "--run", run, "--sent", str(sent), "--json", name=name)
     assert rc == 0, output
     return json.loads(output.strip().splitlines()[-1])
 

@@ -1,4 +1,5 @@
-"""What the brokers see of the application: quorum queues on RabbitMQ; on Redis, keys
+"""What the brokers see of the applications: on RabbitMQ, every queue a task can wait in is
+a quorum queue, and every connection is TLS with the client's certificate; on Redis, keys
 only under the application's prefix and no command or channel its ACL refused."""
 
 from __future__ import annotations
@@ -6,6 +7,7 @@ from __future__ import annotations
 import json
 import shlex
 
+import pytest
 from testinfra.host import Host
 
 testinfra_hosts = ["ansible://longshore-site-broker"]
@@ -37,11 +39,31 @@ def valkey(host: Host, *commands: str) -> list[str]:
     return [line for line in result.stdout.splitlines() if line]
 
 
-def test_rabbitmq_task_queues_are_quorum_queues(host: Host) -> None:
+def rabbitmq(host: Host, *args: str) -> list[dict[str, object]]:
     with host.sudo():
-        listing = host.check_output("rabbitmqctl list_queues --quiet --formatter json -p celery name type")
-    queues = {queue["name"]: queue["type"] for queue in json.loads(listing)}
-    assert queues.get("celery") == "quorum"
+        return json.loads(host.check_output(shlex.join(["rabbitmqctl", "--quiet", *args, "--formatter", "json"])))
+
+
+@pytest.mark.parametrize(
+    ("vhost", "expected"),
+    [("celery", {"default", "critical", "batch", "celery_delayed_0"}), ("plain", {"text", "celery_delayed_0"})],
+)
+def test_every_queue_a_task_can_wait_in_is_a_quorum_queue(host: Host, vhost: str, expected: set[str]) -> None:
+    listed = rabbitmq(host, "list_queues", "-p", vhost, "name", "type", "durable")
+    assert expected <= {queue["name"] for queue in listed}, listed
+    # Celery's own broadcast queues (remote control, events) are exclusive or auto-deleted,
+    # which quorum queues cannot be: no task waits in them. Every durable queue is quorum.
+    durable = {queue["name"]: queue["type"] for queue in listed if queue["durable"]}
+    assert set(durable.values()) == {"quorum"}, durable
+
+
+def test_every_client_connects_with_tls_and_its_certificate(host: Host) -> None:
+    connections = rabbitmq(host, "list_connections", "user", "vhost", "ssl", "peer_cert_subject")
+    users = {connection["user"] for connection in connections}
+    assert {"celery", "plain"} <= users, connections
+    for connection in connections:
+        assert connection["ssl"] is True, connection
+        assert "CN=celery" in str(connection["peer_cert_subject"]), connection
 
 
 def test_the_application_keys_are_all_under_its_prefix(host: Host) -> None:
@@ -50,7 +72,7 @@ def test_the_application_keys_are_all_under_its_prefix(host: Host) -> None:
     keys = reply[1:]
     # The Redis broker's queue and bindings, and the results of both workers.
     assert any(key.startswith(f"{KEY_PREFIX}celery-task-meta-") for key in keys), keys
-    assert f"{KEY_PREFIX}_kombu.binding.celery" in keys
+    assert f"{KEY_PREFIX}_kombu.binding.default" in keys
     assert [key for key in keys if not key.startswith(KEY_PREFIX)] == []
 
 

@@ -1,6 +1,5 @@
 """Tasks round-trip on both brokers; the client trusts only the environment's CA; the
-workers accept JSON only; RabbitMQ queues are quorum queues; Redis keys stay under the
-application's prefix."""
+workers accept JSON only."""
 
 from __future__ import annotations
 
@@ -9,20 +8,20 @@ import uuid
 import pytest
 from testinfra.host import Host
 
-from conftest import BROKER_OF, ENV_FILE, NAME, STATE_DIR, WORKER_LOG, app_client, executions, wait_for
+from conftest import BROKER_OF, ENV_FILE, NAME, STATE_DIR, WORKER_LOG, WORKERS, client, executions, wait_for
 
-testinfra_hosts = ["ansible://longshore-site-w1", "ansible://longshore-site-w2"]
+testinfra_hosts = WORKERS
 
 
 def test_a_task_and_a_chord_round_trip(host: Host) -> None:
-    rc, output = app_client(host, "ping", "--chord", "20", "--timeout", "60")
+    rc, output = client(host, "ping", "--chord", "20", "--timeout", "60")
     assert rc == 0, output
     assert "add(2, 3) = 5" in output
     assert "chord of 20 = 380" in output
 
 
 def test_the_client_connects_to_broker_and_result_backend(host: Host) -> None:
-    rc, output = app_client(host, "connect")
+    rc, output = client(host, "connect")
     assert rc == 0, output
     assert f"broker ({BROKER_OF[host.backend.get_hostname()]}): ok" in output
     assert "result backend (redis): ok" in output
@@ -48,7 +47,7 @@ def wrong_ca_env(host: Host):  # noqa: ANN201
 
 
 def test_a_client_given_the_wrong_ca_cannot_connect(host: Host, wrong_ca_env: str) -> None:
-    rc, output = app_client(host, "connect", env_file=wrong_ca_env, timeout=90)
+    rc, output = client(host, "--env-file", wrong_ca_env, "connect", timeout=90)
     assert rc != 0
     lines = output.splitlines()
     assert "broker (" in output
@@ -61,13 +60,13 @@ def test_a_client_given_the_wrong_ca_cannot_connect(host: Host, wrong_ca_env: st
 
 def test_a_pickle_message_is_refused(host: Host) -> None:
     run = f"pickle-{uuid.uuid4().hex[:8]}"
-    rc, output = app_client(host, "pickle", "--run", run)
+    rc, output = client(host, "pickle", "--run", run)
     assert rc == 0, output
     refusal = "Refusing to deserialize untrusted content of type pickle"
     with host.sudo():
         assert wait_for(lambda: refusal in host.file(WORKER_LOG).content_string, timeout=30)
         # A JSON task sent after it runs, so the worker did go past the pickle message.
-    rc, output = app_client(host, "send", "--run", run, "--count", "1")
+    rc, output = client(host, "send", "--run", run, "--count", "1")
     assert rc == 0, output
     assert wait_for(lambda: len(executions(host, run)) >= 1, timeout=30)
     assert [line.split()[1] for line in executions(host, run)] == ["0"]

@@ -7,7 +7,7 @@ import uuid
 
 from testinfra.host import Host
 
-from conftest import LOG_DIR, NAME, WORKER_UNIT, WORKERS, app_client, executions, wait_for
+from conftest import LOG_DIR, NAME, WORKER_UNIT, WORKERS, client, executions, wait_for
 
 testinfra_hosts = WORKERS
 
@@ -17,7 +17,7 @@ TASKS = 300
 def succeeded_lines(host: Host) -> int:
     """Log lines of finished counting tasks, across the current and the rotated logs."""
     with host.sudo():
-        result = host.run(f"zcat -f {LOG_DIR}/worker-default.log* | grep -c 'longshore.count\\[.*succeeded'")
+        result = host.run(f"zcat -f {LOG_DIR}/worker-default.log* | grep -c 'longshore.probe.count\\[.*succeeded'")
     return int(result.stdout.strip() or 0)
 
 
@@ -33,7 +33,7 @@ def test_a_rotation_under_load_loses_no_line_and_restarts_nothing(host: Host) ->
     with host.sudo():
         inode_before = host.run(f"stat -c %i {LOG_DIR}/worker-default.log").stdout.strip()
     run = f"rotate-{uuid.uuid4().hex[:8]}"
-    rc, output = app_client(host, "send", "--run", run, "--count", str(TASKS))
+    rc, output = client(host, "send", "--run", run, "--count", str(TASKS), "--queues", "default")
     assert rc == 0, output
     with host.sudo():
         rotate = host.run(f"logrotate --force /etc/logrotate.d/{NAME}")
@@ -48,5 +48,5 @@ def test_a_rotation_under_load_loses_no_line_and_restarts_nothing(host: Host) ->
         assert current.mode == 0o640
     assert inode_after != inode_before
     # The new file grows: the worker reopened it.
-    assert wait_for(lambda: "longshore.count" in host.file(f"{LOG_DIR}/worker-default.log").content_string, 30)
+    assert wait_for(lambda: "longshore.probe.count" in host.file(f"{LOG_DIR}/worker-default.log").content_string, 30)
     assert host.run(f"systemctl show --property MainPID --value {WORKER_UNIT}").stdout.strip() == pid_before

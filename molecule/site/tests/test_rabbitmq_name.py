@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from testinfra.host import Host
 
-from conftest import ENV_FILE, NAME, STATE_DIR, app_client
+from conftest import ENV_FILE, NAME, STATE_DIR, client
 
 testinfra_hosts = ["ansible://longshore-site-w1"]
 
@@ -22,7 +22,7 @@ def test_the_environment_names_the_cluster(host: Host) -> None:
 
 
 def test_every_node_answers_to_the_cluster_name(host: Host) -> None:
-    rc, output = app_client(host, "connect")
+    rc, output = client(host, "connect")
     assert rc == 0, output
     assert f"rabbitmq longshore-site-broker:5671 (tls, as {CLUSTER_NAME}): ok" in output
 
@@ -44,7 +44,7 @@ def other_name_env(host: Host) -> Iterator[str]:
 
 
 def test_a_node_without_the_name_is_refused(host: Host, other_name_env: str) -> None:
-    rc, output = app_client(host, "connect", env_file=other_name_env, timeout=90)
+    rc, output = client(host, "--env-file", other_name_env, "connect", timeout=90)
     assert rc != 0, output
     refusals = [line for line in output.splitlines() if line.startswith(("rabbitmq ", "broker (rabbitmq)"))]
     assert len(refusals) == 2, output

@@ -1,5 +1,5 @@
 """playbooks/rolling-restart.yml under load (side_effect): each worker host's broker got a
-paced load of counting tasks that ran through the whole rollout of release 0.1.1."""
+paced load of counting probes that ran through the whole rollout of the shop's 1.0.1."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 import testinfra
 from testinfra.host import Host
 
-from conftest import BROKER_OF, WORKER_LOG, WORKER_UNIT, WORKERS, app_client, report
+from conftest import BROKER_OF, NAME, WORKER_LOG, WORKER_UNIT, WORKERS, client, report
 
 testinfra_hosts = WORKERS
 
@@ -46,14 +46,14 @@ def test_the_rollout_restarted_the_worker(host: Host) -> None:
 
 
 def test_the_worker_is_back_and_consumes_its_queue(host: Host) -> None:
-    rc, output = app_client(host, "ping")
+    rc, output = client(host, "ping")
     assert rc == 0, output
     with host.sudo():
         node = f"default@{host.check_output('hostname --short')}"
         queues = host.check_output(
-            f"/usr/local/sbin/longshore-app-celery inspect active_queues --destination {node} --json --timeout 10"
+            f"/usr/local/sbin/{NAME}-celery inspect active_queues --destination {node} --json --timeout 10"
         )
-    assert [queue["name"] for queue in json.loads(queues)[node]] == ["celery"]
+    assert [queue["name"] for queue in json.loads(queues)[node]] == ["default"]
 
 
 def unit_events(host: Host, since: float) -> list[tuple[float, str]]:
@@ -76,14 +76,14 @@ def rollout_started(host: Host) -> float:
 
 
 def cancellations(host: Host) -> list[float]:
-    """Times of the worker log's "Canceling queue celery" lines (the host's local time)."""
+    """Times of the worker log's "Canceling queue default" lines (the host's local time)."""
     offset = host.check_output("date +%z")
     with host.sudo():
         lines = host.check_output(f"zcat -f {WORKER_LOG}*").splitlines()
     stamps = []
     for line in lines:
         match = LOG_STAMP.match(line)
-        if match and "Canceling queue celery" in line:
+        if match and "Canceling queue default" in line:
             local = datetime.datetime.strptime(f"{match[1]}.{match[2]}000 {offset}", "%Y-%m-%d %H:%M:%S.%f %z")
             stamps.append(local.timestamp())
     return stamps

@@ -107,9 +107,11 @@ def run(command: list[str], *, what: str, env: dict[str, str] | None = None) -> 
     """Run ``command``; on failure raise Refused with ``what`` and the tool's last error line."""
     result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if result.returncode != 0:
-        lines = [line.strip() for line in result.stderr.splitlines() if line.strip()]
-        errors = [line for line in lines if not line.startswith(("WARNING", "warning", "hint"))]
-        raise Refused(f"{what}: {(errors or lines or ['failed'])[-1]}")
+        # The tool's error, on one line: its message wraps and carries tree drawings.
+        lines = [line.strip(" ╰─▶│") for line in result.stderr.splitlines()]
+        kept = [line for line in lines if line and not line.lower().startswith(("warning", "hint", "cause: request"))]
+        message = re.sub(r"\s+", " ", " ".join(kept)).replace("error: ", "").strip()
+        raise Refused(f"{what}: {message[-600:] or 'failed'}")
     return result.stdout
 
 
@@ -130,11 +132,15 @@ def project_meta(project: Path) -> dict[str, object]:
 
 
 def lock_digest(project: Path, client: Path, python: str) -> str:
-    """Digest of what a lock is made from: both pyproject files and the lowest Python."""
-    digest = hashlib.sha256(python.encode())
-    for path in (project / "pyproject.toml", client / "pyproject.toml"):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    """Digest of what a lock is made from: the dependencies both projects declare (not
+    their versions or code) and the lowest Python."""
+    declared = [python]
+    for path in (project, client):
+        meta = project_meta(path)
+        declared.append(
+            {key: meta.get(key) for key in ("name", "dependencies", "optional-dependencies", "requires-python")}
+        )
+    return hashlib.sha256(json.dumps(declared, sort_keys=True).encode()).hexdigest()
 
 
 def copy_project(project: Path, into: Path) -> Path:
@@ -208,8 +214,8 @@ def checked_lock(project: Path, client: Path, python: str) -> Path:
     match = DIGEST_LINE.match(first[0]) if first else None
     if not match or match[1] != lock_digest(project, client, python):
         raise Refused(
-            f"{path} does not match {project / 'pyproject.toml'} (or the client library changed): lock the project"
-            " again (ansible-playbook playbooks/lock.yml)"
+            f"{path} does not match the dependencies of {project / 'pyproject.toml'} (or of the client library):"
+            " lock the project again (ansible-playbook playbooks/lock.yml)"
         )
     return path
 

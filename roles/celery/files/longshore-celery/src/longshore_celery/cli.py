@@ -5,6 +5,7 @@
     longshore-celery [--env-file FILE] ping [--chord N] [--timeout S]
     longshore-celery [--env-file FILE] send --run NAME --count N [--queues Q1,Q2] [--long-every K
                                        --long-seconds S] [--countdown S] [--rate N] [--wait S]
+    longshore-celery [--env-file FILE] call TASK [--args JSON] [--kwargs JSON] [--queue Q] [--wait S]
     longshore-celery [--env-file FILE] sleep --seconds S [--queue Q]
     longshore-celery [--env-file FILE] pickle --run NAME
     longshore-celery [--env-file FILE] idle [--queues Q1,Q2] [--timeout S]
@@ -52,6 +53,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     send.add_argument("--run", required=True)
     send.add_argument("--count", type=int, required=True)
     send.add_argument("--queues", default="", help="comma-separated queues, used in turn (default: the default queue)")
+    send.add_argument("--all-queues", action="store_true", help="use every queue of the layout in turn")
     send.add_argument("--long-every", type=int, default=0, help="every Kth task is a long one")
     send.add_argument("--long-seconds", type=float, default=5.0)
     send.add_argument("--countdown", type=float, default=0.0, help="each task waits this long in the broker first")
@@ -61,8 +63,16 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         type=float,
         default=0.0,
         metavar="SECONDS",
-        help="keep the results and wait up to SECONDS for every task to finish (needs a result backend)",
+        help="wait up to SECONDS for every task to finish (for its result; without a result backend, until the"
+        " queues are empty and no worker holds a task)",
     )
+
+    call = commands.add_parser("call", help="send a task by name (routed as the application routes it)")
+    call.add_argument("task")
+    call.add_argument("--args", default="[]", help="positional arguments, a JSON list")
+    call.add_argument("--kwargs", default="{}", help="keyword arguments, a JSON object")
+    call.add_argument("--queue", default=None, help="send to this queue instead of the routed one")
+    call.add_argument("--wait", type=float, default=0.0, help="wait up to SECONDS for its result")
 
     sleep = commands.add_parser("sleep", help="send one long task and print its id")
     sleep.add_argument("--seconds", type=float, required=True)
@@ -96,6 +106,15 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
             parser.error("--countdown must be between 0 and 3600 seconds")
     if arguments.command == "ping" and not 0 <= arguments.chord <= 1000:
         parser.error("--chord must be between 0 and 1000")
+    if arguments.command == "call":
+        try:
+            arguments.args, arguments.kwargs = json.loads(arguments.args), json.loads(arguments.kwargs)
+        except ValueError as error:
+            parser.error(f"--args and --kwargs must be JSON: {error}")
+        if not isinstance(arguments.args, list) or not isinstance(arguments.kwargs, dict):
+            parser.error("--args must be a JSON list and --kwargs a JSON object")
+        if not 0 <= arguments.wait <= 3600:
+            parser.error("--wait must be between 0 and 3600 seconds")
     if arguments.command == "idle" and not 0 < arguments.timeout <= 3600:
         parser.error("--timeout must be between 0 and 3600 seconds")
     return arguments
@@ -129,26 +148,34 @@ def _ping(app: Any, loaded: settings.Settings, count: int, timeout: float) -> in
     return 0 if (result, summed) == (5, expected) else 1
 
 
-def _send(app: Any, arguments: argparse.Namespace) -> int:  # noqa: ANN401
+def _send(app: Any, loaded: settings.Settings, arguments: argparse.Namespace) -> int:  # noqa: ANN401
     if not records.RUN_NAME.match(arguments.run):
         raise SystemExit(f"{PROG}: run name {arguments.run!r} is not valid")
-    queues = [queue for queue in arguments.queues.split(",") if queue] or [None]
+    if arguments.all_queues:
+        queues: list[str | None] = [queue.name for queue in loaded.layout.queues]
+    else:
+        queues = [queue for queue in arguments.queues.split(",") if queue] or [None]
     started = time.monotonic()
     sent = []
     long_every, wait = arguments.long_every, arguments.wait
+    results = wait and loaded.result_backend != "none"
     for sequence in range(arguments.count):
         if arguments.rate:
             time.sleep(max(0.0, started + sequence / arguments.rate - time.monotonic()))
         seconds = arguments.long_seconds if long_every and sequence % long_every == long_every - 1 else 0.0
-        options: dict[str, Any] = {"queue": queues[sequence % len(queues)], "ignore_result": not wait}
+        options: dict[str, Any] = {"queue": queues[sequence % len(queues)], "ignore_result": not results}
         if arguments.countdown:
             options["countdown"] = arguments.countdown
         sent.append(
             app.send_task(f"{probes.NAMESPACE}.count", (arguments.run, sequence, time.time(), seconds), **options)
         )
-    print(f"sent {arguments.count} in {time.monotonic() - started:.1f} s", flush=True)
+    used = ",".join(sorted({queue or loaded.layout.default_queue for queue in queues}))
+    print(f"sent {arguments.count} in {time.monotonic() - started:.1f} s through {used}", flush=True)
     if not wait:
         return 0
+    if not results:
+        # No result backend: done when the queues are empty and no worker holds a task.
+        return _idle(app, loaded, used, max(1.0, started + wait - time.monotonic()))
     deadline = started + wait
     pending = [result for result in sent if not result.ready()]
     while pending:
@@ -159,6 +186,29 @@ def _send(app: Any, arguments: argparse.Namespace) -> int:  # noqa: ANN401
         pending = [result for result in pending if not result.ready()]
     print(f"all {arguments.count} finished {time.monotonic() - started:.1f} s after the first was sent")
     return 0
+
+
+def _call(app: Any, loaded: settings.Settings, arguments: argparse.Namespace) -> int:  # noqa: ANN401
+    """Send a task by name; print one JSON object: its id and, after --wait, its state,
+    result, and the queue and worker that ran it (when the application keeps extended
+    results)."""
+    options = {"queue": arguments.queue} if arguments.queue else {}
+    result = app.send_task(arguments.task, args=arguments.args, kwargs=arguments.kwargs, **options)
+    answer: dict[str, Any] = {"id": result.id}
+    if arguments.wait:
+        if loaded.result_backend == "none":
+            print(f"{PROG}: call --wait needs a result backend (LONGSHORE_RESULT_BACKEND)", file=sys.stderr)
+            return EX_CONFIG
+        value = result.get(timeout=arguments.wait, propagate=False)
+        extended = loaded.result_backend == "redis"
+        answer.update(
+            state=result.state,
+            result=value if result.successful() else repr(value),
+            queue=result.queue if extended else None,
+            worker=result.worker if extended else None,
+        )
+    print(json.dumps(answer, default=str))
+    return 0 if answer.get("state", "SUCCESS") == "SUCCESS" else 1
 
 
 def _tls_handshake(host: str, port: int, tls: settings.Tls, name: str | None = None) -> str:
@@ -277,10 +327,9 @@ def main(argv: list[str] | None = None) -> int:
             print(path.read_text() if path.exists() else "", end="")
             return 0
         return _report(arguments.run, arguments.sent, [path], arguments.json)
-    needs_results = arguments.command == "ping" or (arguments.command == "send" and arguments.wait)
-    if needs_results and loaded.result_backend == "none":
-        print(f"{PROG}: {arguments.command} needs a result backend (LONGSHORE_RESULT_BACKEND)", file=sys.stderr)
-        return EX_CONFIG
+    if arguments.command == "ping" and loaded.result_backend == "none":
+        print("round trip: skipped (result backend none)")
+        return 0
     app = client()
     if arguments.command == "connect":
         return _connect(app, loaded)
@@ -289,7 +338,9 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.command == "ping":
         return _ping(app, loaded, arguments.chord, arguments.timeout)
     if arguments.command == "send":
-        return _send(app, arguments)
+        return _send(app, loaded, arguments)
+    if arguments.command == "call":
+        return _call(app, loaded, arguments)
     if arguments.command == "sleep":
         print(app.send_task(f"{probes.NAMESPACE}.sleep", (arguments.seconds,), queue=arguments.queue).id)
         return 0

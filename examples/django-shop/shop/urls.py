@@ -1,0 +1,3 @@
+"""The shop serves no pages in this example: its work happens in Celery tasks."""
+
+urlpatterns: list = []
