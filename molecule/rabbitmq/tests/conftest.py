@@ -7,6 +7,8 @@ from testinfra.host import Host
 
 from amqp_client import CA_PATH, ClientCert, scenario_client_cert
 
+# The RabbitMQ nodes (the scenario's worker host, longshore-mqw, has tests of its own).
+NODES = [f"ansible://longshore-mq{number}" for number in (1, 2, 3)]
 APP_USER = "celery"
 # side_effect.yml rotates the password from the inventory's value to this one.
 OLD_APP_PASSWORD = "celery-password-for-tests-only-0001"

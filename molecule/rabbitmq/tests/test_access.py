@@ -8,7 +8,9 @@ import amqp
 import pytest
 
 from amqp_client import ClientCert, connection
-from conftest import APP_PASSWORD, APP_USER, APP_VHOST, OTHER_VHOST
+from conftest import APP_PASSWORD, APP_USER, APP_VHOST, NODES, OTHER_VHOST
+
+testinfra_hosts = NODES
 
 
 def test_guest_login_is_refused(address: str, name: str, ca_file: str, client_cert: ClientCert) -> None:

@@ -11,7 +11,9 @@ import amqp
 from testinfra.host import Host
 
 from amqp_client import ClientCert, connection
-from conftest import APP_PASSWORD, APP_USER, APP_VHOST
+from conftest import APP_PASSWORD, APP_USER, APP_VHOST, NODES
+
+testinfra_hosts = NODES
 
 NODES = ["longshore-mq1", "longshore-mq2", "longshore-mq3"]
 

@@ -7,7 +7,10 @@ import re
 import pytest
 from testinfra.host import Host
 
+from conftest import NODES
 from probes import denied_calls_in_journal, exposure_score
+
+testinfra_hosts = NODES
 
 
 @pytest.mark.parametrize(

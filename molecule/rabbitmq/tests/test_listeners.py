@@ -7,7 +7,10 @@ import socket
 import pytest
 from testinfra.host import Host
 
+from conftest import NODES
 from probes import listening_addresses
+
+testinfra_hosts = NODES
 
 WILDCARDS = {"0.0.0.0", "*", "[::]"}
 

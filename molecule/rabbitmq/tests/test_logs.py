@@ -8,7 +8,9 @@ import time
 from testinfra.host import Host
 
 from amqp_client import ClientCert, connection
-from conftest import APP_PASSWORD, APP_USER, APP_VHOST
+from conftest import APP_PASSWORD, APP_USER, APP_VHOST, NODES
+
+testinfra_hosts = NODES
 
 
 def test_logrotate_rotates_the_log_without_restarting_the_server(

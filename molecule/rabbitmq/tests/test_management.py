@@ -8,7 +8,9 @@ import json
 import pytest
 
 from amqp_client import https_get
-from conftest import ADMIN_PASSWORD, ADMIN_USER, APP_PASSWORD, APP_USER, APP_VHOST, OTHER_VHOST
+from conftest import ADMIN_PASSWORD, ADMIN_USER, APP_PASSWORD, APP_USER, APP_VHOST, NODES, OTHER_VHOST
+
+testinfra_hosts = NODES
 
 MANAGEMENT_PORT = 15671
 PROMETHEUS_PORT = 15691

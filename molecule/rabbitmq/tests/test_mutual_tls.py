@@ -11,7 +11,9 @@ import amqp
 import pytest
 
 from amqp_client import ClientCert, connection
-from conftest import APP_PASSWORD, APP_USER, APP_VHOST
+from conftest import APP_PASSWORD, APP_USER, APP_VHOST, NODES
+
+testinfra_hosts = NODES
 
 # Whatever layer notices the refusal first: the TLS alert (ssl.SSLError is an OSError),
 # a closed socket, or py-amqp's wrapper around either.

@@ -9,6 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import NODES
+
+testinfra_hosts = NODES
+
 PREFETCH = 50  # amqp_load.py's consumer
 
 

@@ -7,7 +7,10 @@ import json
 import pytest
 from testinfra.host import Host
 
+from conftest import NODES
 from playbook_runs import run_playbook
+
+testinfra_hosts = NODES
 
 
 def test_host_certificate_verifies_for_the_host_name(host: Host, name: str) -> None:

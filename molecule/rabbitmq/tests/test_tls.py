@@ -8,7 +8,10 @@ import pytest
 from testinfra.host import Host
 
 from amqp_client import CA_PATH, ClientCert
+from conftest import NODES
 from probes import LEGACY_CLIENT, tls_handshake
+
+testinfra_hosts = NODES
 
 PORTS = [5671, 15671, 15691]
 # Mutual TLS is on for AMQP: the probes present the application's client certificate,

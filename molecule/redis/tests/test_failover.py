@@ -55,6 +55,19 @@ def test_old_master_is_a_replica_of_the_new_one(
     assert replication["master_link_status"] == "up"
 
 
+def test_a_demoted_node_restarts_as_a_replica(
+    server: Server, drill: dict[str, str], hosts_by_address: dict[str, Host]
+) -> None:
+    """The server rewrote its runtime copy when Sentinel demoted it; the unit rebuilds that
+    copy at each start with the role it last had: it comes back a replica, not a master."""
+    old_master = hosts_by_address[drill["old_master"]]
+    with old_master.sudo():
+        old_master.check_output(f"systemctl restart {server.service}")
+        runtime = old_master.file(f"/var/lib/{server.flavour}/runtime.conf").content_string
+    assert f"replicaof {drill['new_master']} {REDIS_PORT}" in runtime
+    assert info(server, old_master, "replication")["role"] == "slave"
+
+
 def test_rerun_changes_nothing_and_keeps_the_elected_master(
     request: pytest.FixtureRequest, server: Server, drill: dict[str, str], hosts_by_address: dict[str, Host]
 ) -> None:

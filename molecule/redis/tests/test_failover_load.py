@@ -9,6 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import NODES
+
+testinfra_hosts = [f"ansible://{node}" for node in NODES]
+
 
 @pytest.fixture(scope="module")
 def load() -> dict[str, int | float]:

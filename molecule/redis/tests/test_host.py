@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from testinfra.host import Host
 
-from conftest import ADMIN, REDIS_PORT, SENTINEL_PORT, Server, auth
+from conftest import ADMIN, NODES, REDIS_PORT, SENTINEL_PORT, Server, auth
 from probes import denied_calls_in_journal, exposure_score, listening_addresses
+
+testinfra_hosts = [f"ansible://{node}" for node in NODES]
 
 WILDCARDS = {"0.0.0.0", "*", "[::]"}
 
@@ -20,6 +22,7 @@ WILDCARDS = {"0.0.0.0", "*", "[::]"}
         ("{conf}/sentinel", "{user}", "{user}", 0o700),
         ("{conf}/sentinel/sentinel.conf", "{user}", "{user}", 0o600),
         ("/var/lib/{flavour}", "{user}", "{user}", 0o750),
+        ("/var/lib/{flavour}/runtime.conf", "{user}", "{user}", 0o640),
     ],
 )
 def test_file_modes(host: Host, server: Server, path: str, owner: str, group: str, mode: int) -> None:

@@ -20,6 +20,8 @@ from conftest import (
     sentinel_master,
 )
 
+testinfra_hosts = [f"ansible://{node}" for node in NODES]
+
 
 def test_master_has_two_replicas_with_their_link_up(
     host: Host, server: Server, master_address: str, address: str

@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 from testinfra.host import Host
 
-from conftest import REDIS_PORT, SENTINEL_PORT, Server
+from conftest import NODES, REDIS_PORT, SENTINEL_PORT, Server
 from probes import LEGACY_CLIENT, tls_handshake
+
+testinfra_hosts = [f"ansible://{node}" for node in NODES]
 
 PORTS = [REDIS_PORT, SENTINEL_PORT]
 

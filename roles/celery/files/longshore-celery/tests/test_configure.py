@@ -62,6 +62,7 @@ def test_a_plain_app_gets_the_platform_with_one_line(rabbitmq_env: dict[str, str
     assert shown["probes"] == [
         "longshore.probe.add",
         "longshore.probe.count",
+        "longshore.probe.poison",
         "longshore.probe.sleep",
         "longshore.probe.total",
     ]

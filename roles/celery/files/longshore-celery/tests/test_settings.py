@@ -106,7 +106,7 @@ def test_rabbitmq_uses_quorum_queues_and_publisher_confirms(rabbitmq_env: dict[s
     config = settings.load(rabbitmq_env).celery_config()
     assert config["task_default_queue_type"] == "quorum"
     assert config["worker_detect_quorum_queues"] is True
-    assert config["broker_transport_options"] == {"confirm_publish": True}
+    assert config["broker_transport_options"]["confirm_publish"] is True
 
 
 def test_result_backend_goes_through_sentinel_with_the_key_prefix(rabbitmq_env: dict[str, str]) -> None:
@@ -115,7 +115,10 @@ def test_result_backend_goes_through_sentinel_with_the_key_prefix(rabbitmq_env: 
     options = config["result_backend_transport_options"]
     assert options["master_name"] == "longshore"
     assert options["global_keyprefix"] == "celery:"
-    assert options["sentinel_kwargs"] == {"username": "celery", "password": "sentinel-secret"}
+    assert (options["sentinel_kwargs"]["username"], options["sentinel_kwargs"]["password"]) == (
+        "celery",
+        "sentinel-secret",
+    )
     assert "redis_backend_use_ssl" not in config
 
 
@@ -197,3 +200,53 @@ def test_no_result_backend_needs_no_sentinel(rabbitmq_env: dict[str, str]) -> No
 def test_time_limits_default_to_five_minutes_with_a_soft_limit_before(rabbitmq_env: dict[str, str]) -> None:
     config = settings.load(rabbitmq_env).celery_config()
     assert (config["task_time_limit"], config["task_soft_time_limit"]) == (300, 270)
+
+
+def test_a_frozen_rabbitmq_node_is_left_within_seconds(rabbitmq_env: dict[str, str]) -> None:
+    config = settings.load(rabbitmq_env).celery_config()
+    # py-amqp gives up on a connection after two heartbeat timeouts without a frame.
+    assert 2 * config["broker_heartbeat"] <= 10
+    options = config["broker_transport_options"]
+    # A publisher waiting for a confirm from a frozen node gives up and retries elsewhere.
+    assert options["read_timeout"] <= 10
+    assert options["write_timeout"] <= 10
+    assert config["broker_connection_timeout"] <= 5
+
+
+@pytest.mark.parametrize("env_fixture", ["rabbitmq_env", "redis_env"])
+def test_a_frozen_redis_master_is_left_within_seconds(env_fixture: str, request: pytest.FixtureRequest) -> None:
+    config = settings.load(request.getfixturevalue(env_fixture)).celery_config()
+    backend = config["result_backend_transport_options"]
+    assert backend["sentinel_kwargs"]["socket_timeout"] <= 2
+    assert config["redis_socket_timeout"] <= 5
+    assert config["redis_socket_connect_timeout"] <= 2
+    assert config["redis_backend_health_check_interval"] <= 2
+    if env_fixture == "redis_env":
+        broker = config["broker_transport_options"]
+        # kombu drops a BRPOP connection whose reply is overdue by 1 s + this interval.
+        assert broker["health_check_interval"] <= 2
+        assert broker["socket_timeout"] <= 5
+
+
+def test_dead_letters_have_a_limit_and_a_place(rabbitmq_env: dict[str, str]) -> None:
+    loaded = settings.load(rabbitmq_env)
+    assert (loaded.delivery_limit, loaded.dead_letter) == (5, "longshore.dead-letter")
+    loaded = settings.load({**rabbitmq_env, "LONGSHORE_DELIVERY_LIMIT": "3", "LONGSHORE_DEAD_LETTER": "parked"})
+    assert (loaded.delivery_limit, loaded.dead_letter) == (3, "parked")
+
+
+@pytest.mark.parametrize(("name", "value"), [("LONGSHORE_DELIVERY_LIMIT", "0"), ("LONGSHORE_DEAD_LETTER", "a b")])
+def test_a_bad_dead_letter_setting_is_named(rabbitmq_env: dict[str, str], name: str, value: str) -> None:
+    with pytest.raises(SettingError, match=rf"^{name}"):
+        settings.load({**rabbitmq_env, name: value})
+
+
+def test_a_running_task_never_runs_twice_at_once_after_a_channel_error(rabbitmq_env: dict[str, str]) -> None:
+    config = settings.load(rabbitmq_env).celery_config()
+    assert config["broker_channel_error_retry"] is True
+    assert config["worker_cancel_long_running_tasks_on_connection_loss"] is True
+
+
+def test_redis_lets_running_tasks_finish_through_a_reconnect(redis_env: dict[str, str]) -> None:
+    config = settings.load(redis_env).celery_config()
+    assert "worker_cancel_long_running_tasks_on_connection_loss" not in config

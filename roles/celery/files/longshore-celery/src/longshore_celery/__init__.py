@@ -63,6 +63,10 @@ def configure(app: Any) -> Any:  # noqa: ANN401 - a celery.Celery; typed loosely
 
     def enforce(sender: Any = None, **_kwargs: object) -> None:  # noqa: ANN401
         loaded = load_or_exit()
+        if loaded.uses_redis:
+            from longshore_celery import failover
+
+            failover.install()
         # Before the configuration is read, app.conf.update() lands in the values set in
         # code, which win over any configuration source (Celery's PendingConfiguration).
         app.conf.update(loaded.enforced())

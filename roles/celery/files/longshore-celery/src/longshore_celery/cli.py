@@ -9,6 +9,7 @@
     longshore-celery [--env-file FILE] sleep --seconds S [--queue Q]
     longshore-celery [--env-file FILE] pickle --run NAME
     longshore-celery [--env-file FILE] idle [--queues Q1,Q2] [--timeout S]
+    longshore-celery [--env-file FILE] dead-letter list|requeue|purge [--limit N]
     longshore-celery [--env-file FILE] records --run NAME
     longshore-celery [--env-file FILE] report --run NAME --sent N [--json] [RECORD_FILE ... | -]
 
@@ -57,6 +58,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     send.add_argument("--long-every", type=int, default=0, help="every Kth task is a long one")
     send.add_argument("--long-seconds", type=float, default=5.0)
     send.add_argument("--countdown", type=float, default=0.0, help="each task waits this long in the broker first")
+    send.add_argument("--poison", action="store_true", help="send the probe that kills its worker process instead")
     send.add_argument("--rate", type=float, default=0.0, help="send at most N tasks a second (default: at once)")
     send.add_argument(
         "--wait",
@@ -84,6 +86,10 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     idle = commands.add_parser("idle", help="wait until the queues are empty and no worker holds a task")
     idle.add_argument("--queues", default="", help="comma-separated queues (default: every queue of the layout)")
     idle.add_argument("--timeout", type=float, default=120.0)
+
+    dead = commands.add_parser("dead-letter", help="list, requeue or purge the tasks parked after too many deliveries")
+    dead.add_argument("action", choices=["list", "requeue", "purge"])
+    dead.add_argument("--limit", type=int, default=100, help="at most this many messages (list, requeue)")
 
     records_command = commands.add_parser("records", help="print this host's execution records of a run")
     records_command.add_argument("--run", required=True)
@@ -115,6 +121,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
             parser.error("--args must be a JSON list and --kwargs a JSON object")
         if not 0 <= arguments.wait <= 3600:
             parser.error("--wait must be between 0 and 3600 seconds")
+    if arguments.command == "dead-letter" and not 0 < arguments.limit <= 100_000:
+        parser.error("--limit must be between 1 and 100000")
     if arguments.command == "idle" and not 0 < arguments.timeout <= 3600:
         parser.error("--timeout must be between 0 and 3600 seconds")
     return arguments
@@ -166,9 +174,11 @@ def _send(app: Any, loaded: settings.Settings, arguments: argparse.Namespace) ->
         options: dict[str, Any] = {"queue": queues[sequence % len(queues)], "ignore_result": not results}
         if arguments.countdown:
             options["countdown"] = arguments.countdown
-        sent.append(
-            app.send_task(f"{probes.NAMESPACE}.count", (arguments.run, sequence, time.time(), seconds), **options)
-        )
+        if arguments.poison:
+            task, task_args = f"{probes.NAMESPACE}.poison", (arguments.run, sequence, time.time())
+        else:
+            task, task_args = f"{probes.NAMESPACE}.count", (arguments.run, sequence, time.time(), seconds)
+        sent.append(app.send_task(task, task_args, **options))
     used = ",".join(sorted({queue or loaded.layout.default_queue for queue in queues}))
     print(f"sent {arguments.count} in {time.monotonic() - started:.1f} s through {used}", flush=True)
     if not wait:
@@ -283,6 +293,26 @@ def _idle(app: Any, loaded: settings.Settings, queue_list: str, timeout: float) 
         time.sleep(1.0)
 
 
+def _dead_letter(app: Any, loaded: settings.Settings, action: str, limit: int) -> int:  # noqa: ANN401
+    """List (one JSON object per line), requeue or purge the parked messages."""
+    from longshore_celery.deadletter import DeadLetters
+
+    with app.connection_for_write() as connection:
+        connection.ensure_connection(max_retries=3)
+        letters = DeadLetters(loaded, connection)
+        if action == "list":
+            entries = letters.list(limit)
+            for entry in entries:
+                shown = {key: entry.get(key) for key in ("id", "task", "queue", "deliveries", "reason", "parked_at")}
+                print(json.dumps({key: value for key, value in shown.items() if value is not None}, default=str))
+            print(f"{len(entries)} parked in {loaded.dead_letter}", file=sys.stderr)
+        elif action == "requeue":
+            print(f"requeued {letters.requeue(limit)} from {loaded.dead_letter}")
+        else:
+            print(f"purged {letters.purge()} from {loaded.dead_letter}")
+    return 0
+
+
 def _record_lines(files: list[Path]) -> list[str]:
     lines: list[str] = []
     for file in files:
@@ -335,6 +365,8 @@ def main(argv: list[str] | None = None) -> int:
         return _connect(app, loaded)
     if arguments.command == "idle":
         return _idle(app, loaded, arguments.queues, arguments.timeout)
+    if arguments.command == "dead-letter":
+        return _dead_letter(app, loaded, arguments.action, arguments.limit)
     if arguments.command == "ping":
         return _ping(app, loaded, arguments.chord, arguments.timeout)
     if arguments.command == "send":

@@ -9,9 +9,11 @@ naming the variable (exit 78).
 
 from __future__ import annotations
 
-from longshore_celery import load_or_exit, probes
+from longshore_celery import failover, load_or_exit, probes
 
 probes.register()
 _settings = load_or_exit()
+if _settings.uses_redis:
+    failover.install()
 globals().update(_settings.celery_config())
 longshore_state_dir = _settings.state_dir

@@ -9,11 +9,14 @@ whatever application is deployed:
 - ``longshore.probe.count(run, sequence, sent_at, seconds=0)``: records each execution in
   ``<LONGSHORE_STATE_DIR>/executions/<run>.log``, so that a run's executions can be
   counted: a sequence number missing is a lost task, one seen twice a duplicated one.
+- ``longshore.probe.poison(run, sequence, sent_at)``: records that it started, then kills
+  the process that runs it (SIGKILL), every time: the poison-message drill.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import time
 from pathlib import Path
@@ -73,3 +76,17 @@ def count(self, run: str, sequence: int, sent_at: float, seconds: float = 0.0) -
     finally:
         os.close(fd)
     return sequence
+
+
+@shared_task(name=f"{NAMESPACE}.poison", bind=True)
+def poison(self, run: str, sequence: int, sent_at: float) -> None:  # noqa: ANN001
+    """Record this attempt of task ``sequence`` of ``run``, then kill this process."""
+    now = time.time()
+    execution = Execution(run, sequence, sent_at, now, now, socket.gethostname(), self.request.id or "")
+    state_dir = getattr(self.app.conf, "longshore_state_dir", None) or os.environ["LONGSHORE_STATE_DIR"]
+    fd = os.open(run_file(Path(state_dir), run), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+    try:
+        os.write(fd, execution.line().encode())
+    finally:
+        os.close(fd)
+    os.kill(os.getpid(), signal.SIGKILL)

@@ -36,6 +36,27 @@ PRIORITIES = ("normal", "high")
 HIGH_PRIORITY = 9
 # How a client retries sending a task (kombu's ensure): 0, 0.5, then 1 s between tries.
 PUBLISH_RETRY_POLICY = {"max_retries": 30, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+# AMQP heartbeat timeout, in seconds. py-amqp declares a connection dead once nothing has
+# come from the broker for two of them (amqp.Connection.heartbeat_tick): a frozen node is
+# left within 2 x HEARTBEAT (+ the worker's check interval, HEARTBEAT / 2). RabbitMQ's
+# guide advises 5 to 20 s; below that, a busy node may be dropped for nothing.
+HEARTBEAT = 5
+# Seconds a socket read or write may block (a publisher waiting for a confirm from a frozen
+# node gives up after this and retries through the next node), and a connect may take.
+AMQP_SOCKET_TIMEOUT = 10
+CONNECT_TIMEOUT = 4
+# Redis: a command waits at most REDIS_SOCKET_TIMEOUT seconds for a reply; kombu drops a
+# consumer's BRPOP connection whose reply is overdue by its brpop timeout (1 s) plus
+# REDIS_HEALTH_CHECK_INTERVAL: a frozen master is left within about 3 s, and found again
+# through the Sentinels once they have promoted a replica.
+REDIS_SOCKET_TIMEOUT = 5
+REDIS_CONNECT_TIMEOUT = 2
+REDIS_HEALTH_CHECK_INTERVAL = 2
+# Deliveries of one task before it is parked in the dead-letter queue (RabbitMQ counts them
+# itself, x-delivery-count, with the rabbitmq role's delivery-limit policy; on Redis the
+# client library counts).
+DELIVERY_LIMIT = 5
+DEAD_LETTER = "longshore.dead-letter"
 # A DNS name: dot-separated labels of letters, digits and inner hyphens.
 LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 HOST_NAME = re.compile(rf"^(?=.{{1,253}}$){LABEL}(\.{LABEL})*$")
@@ -202,10 +223,17 @@ class Sentinel:
         if self.tls:
             # Sentinels are reached by the names the certificates carry.
             sentinel_kwargs.update(ssl=True, **self.tls.redis_options(check_hostname=True))
+        sentinel_kwargs.update(socket_timeout=REDIS_CONNECT_TIMEOUT, socket_connect_timeout=REDIS_CONNECT_TIMEOUT)
         return {
             "master_name": self.master,
             "sentinel_kwargs": sentinel_kwargs,
             "global_keyprefix": self.key_prefix,
+            # A frozen master (SIGSTOP keeps its sockets open) is left within seconds.
+            "socket_timeout": REDIS_SOCKET_TIMEOUT,
+            "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+            "socket_keepalive": True,
+            "health_check_interval": REDIS_HEALTH_CHECK_INTERVAL,
+            "retry_on_timeout": True,
         }
 
 
@@ -264,6 +292,13 @@ class Settings:
     task_soft_time_limit: int
     visibility_timeout: int
     state_dir: str
+    delivery_limit: int = DELIVERY_LIMIT
+    dead_letter: str = DEAD_LETTER
+
+    @property
+    def uses_redis(self) -> bool:
+        """Whether the broker or the result backend is Redis (through Sentinel)."""
+        return self.sentinel is not None
 
     def enforced(self) -> dict[str, Any]:
         """Settings the platform decides whatever the application's own configuration
@@ -287,16 +322,32 @@ class Settings:
             "task_publish_retry": True,
             "task_publish_retry_policy": PUBLISH_RETRY_POLICY,
             # The worker's consumer: delayed delivery set up through the worker's own
-            # node, and broker reconnects at most a second apart (longshore_celery.consumer).
+            # node, dead letters, and broker reconnects at most a second apart
+            # (longshore_celery.consumer).
             "worker_consumer": "longshore_celery.consumer:Consumer",
+            # A channel error (a consumer timeout, a queue gone) reconnects the consumer
+            # instead of ending the worker.
+            "broker_channel_error_retry": True,
             **self._queue_config(),
         }
         if self.broker == "rabbitmq":
             config.update(
                 broker_url=self.rabbitmq_url,
                 broker_use_ssl=self.tls.amqp_options(self.rabbitmq_tls_name or ""),
-                broker_transport_options={"confirm_publish": True},
+                broker_heartbeat=HEARTBEAT,
+                broker_connection_timeout=CONNECT_TIMEOUT,
+                broker_transport_options={
+                    "confirm_publish": True,
+                    "read_timeout": AMQP_SOCKET_TIMEOUT,
+                    "write_timeout": AMQP_SOCKET_TIMEOUT,
+                },
                 worker_detect_quorum_queues=True,
+                # RabbitMQ returns the unacknowledged messages of a closed channel at once:
+                # a task still running there would run again elsewhere while it goes on.
+                # Stopping it when the connection is lost leaves one run, the redelivered
+                # one (Celery 6's default). Redis returns them only after the visibility
+                # timeout, and an acknowledgement still gets through after a reconnect.
+                worker_cancel_long_running_tasks_on_connection_loss=True,
             )
         else:
             assert self.sentinel is not None
@@ -314,6 +365,13 @@ class Settings:
             config.update(
                 result_backend=self.sentinel.url(),
                 result_backend_transport_options=self.sentinel.transport_options(),
+                # The backend's own connection settings (the transport options above are
+                # the Sentinels' and the master's name).
+                redis_socket_timeout=REDIS_SOCKET_TIMEOUT,
+                redis_socket_connect_timeout=REDIS_CONNECT_TIMEOUT,
+                redis_socket_keepalive=True,
+                redis_retry_on_timeout=True,
+                redis_backend_health_check_interval=REDIS_HEALTH_CHECK_INTERVAL,
             )
             if self.sentinel.tls:
                 config["redis_backend_use_ssl"] = self.sentinel.data_node_tls()
@@ -481,6 +539,9 @@ def load(env: Mapping[str, str]) -> Settings:
         )
     state_dir = absolute_path(env, f"{PREFIX}STATE_DIR")
     assert state_dir is not None
+    dead_letter = env.get(f"{PREFIX}DEAD_LETTER", "").strip() or DEAD_LETTER
+    if not QUEUE_NAME.match(dead_letter):
+        raise SettingError(f"{PREFIX}DEAD_LETTER={dead_letter!r} is not letters, digits, '.', '-', '_'")
     return Settings(
         broker=broker,
         rabbitmq_url=rabbitmq_url,
@@ -493,4 +554,6 @@ def load(env: Mapping[str, str]) -> Settings:
         task_soft_time_limit=soft,
         visibility_timeout=visibility,
         state_dir=state_dir,
+        delivery_limit=positive_int(env, f"{PREFIX}DELIVERY_LIMIT", DELIVERY_LIMIT),
+        dead_letter=dead_letter,
     )
