@@ -194,6 +194,14 @@ def _send(app: Any, loaded: settings.Settings, arguments: argparse.Namespace) ->
             return 1
         time.sleep(0.5)
         pending = [result for result in pending if not result.ready()]
+    failed = [result for result in sent if not result.successful()]
+    if failed:
+        print(
+            f"{len(failed)} of {arguments.count} tasks finished without success, e.g. {failed[0].id}: "
+            f"{failed[0].state}",
+            file=sys.stderr,
+        )
+        return 1
     print(f"all {arguments.count} finished {time.monotonic() - started:.1f} s after the first was sent")
     return 0
 

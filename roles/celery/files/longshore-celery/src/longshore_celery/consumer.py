@@ -78,7 +78,7 @@ class Consumer(celery_consumer.Consumer):
             return handler
 
         def on_task_received(message: Any) -> Any:  # noqa: ANN401
-            if self._parking.over_limit(message, self.connection.default_channel.client):
+            if self._parking.over_limit(message, deadletter.redis_client(self.connection)):
                 logger.error(
                     "Task %s[%s] was delivered more than %d times: parked in %s, not run",
                     message.headers.get("task"),

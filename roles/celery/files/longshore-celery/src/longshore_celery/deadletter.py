@@ -30,6 +30,20 @@ from longshore_celery.settings import Settings
 COUNTER = "longshore.deliveries:"
 
 
+def redis_client(connection: Any) -> Any:  # noqa: ANN401 - a kombu Connection; a redis.Redis
+    """A plain redis-py client on the broker connection's pool (the master, through
+    Sentinel). kombu's own client adds the key prefix to the commands kombu uses only, so
+    the keys here carry it explicitly (``Settings.sentinel.key_prefix``)."""
+    import redis
+
+    return redis.Redis(connection_pool=connection.default_channel.pool)
+
+
+def redis_key(settings: Settings, name: str) -> str:
+    assert settings.sentinel is not None
+    return f"{settings.sentinel.key_prefix}{name}"
+
+
 def rabbitmq_objects(settings: Settings) -> tuple[Exchange, Queue]:
     """The dead-letter exchange (fanout) and its quorum queue."""
     exchange = Exchange(settings.dead_letter, type="fanout", durable=True)
@@ -58,7 +72,7 @@ class Parking:
         task_id = (message.headers or {}).get("id")
         if not task_id:
             return False
-        key = f"{COUNTER}{task_id}"
+        key = redis_key(self.settings, f"{COUNTER}{task_id}")
         pipeline = client.pipeline()
         pipeline.incr(key)
         # Long enough to outlive every redelivery the visibility timeout brings.
@@ -67,7 +81,7 @@ class Parking:
         # The first delivery and delivery_limit returns, as RabbitMQ's delivery-limit.
         if deliveries <= self.settings.delivery_limit + 1:
             return False
-        client.lpush(self.settings.dead_letter, json.dumps(parked(message, deliveries)))
+        client.lpush(redis_key(self.settings, self.settings.dead_letter), json.dumps(parked(message, deliveries)))
         client.delete(key)
         return True
 
@@ -98,8 +112,9 @@ class DeadLetters:
     def list(self, limit: int = 100) -> list[dict[str, Any]]:
         """Up to ``limit`` parked messages (id, task, queue, deliveries), oldest first."""
         if self.settings.broker == "redis":
-            client = self.connection.default_channel.client
-            return [json.loads(item) for item in reversed(client.lrange(self.settings.dead_letter, -limit, -1))]
+            client = redis_client(self.connection)
+            key = redis_key(self.settings, self.settings.dead_letter)
+            return [json.loads(item) for item in reversed(client.lrange(key, -limit, -1))]
         found = []
         with self.connection.channel() as channel:
             queue = rabbitmq_objects(self.settings)[1].bind(channel)
@@ -117,10 +132,10 @@ class DeadLetters:
         """Send up to ``limit`` parked messages back to their queues; how many."""
         moved = 0
         if self.settings.broker == "redis":
-            client = self.connection.default_channel.client
+            client = redis_client(self.connection)
             producer = self.connection.Producer()
             while moved < limit:
-                item = client.rpop(self.settings.dead_letter)
+                item = client.rpop(redis_key(self.settings, self.settings.dead_letter))
                 if item is None:
                     break
                 entry = json.loads(item)
@@ -159,9 +174,9 @@ class DeadLetters:
     def purge(self) -> int:
         """Delete every parked message; how many."""
         if self.settings.broker == "redis":
-            client = self.connection.default_channel.client
-            count = client.llen(self.settings.dead_letter)
-            client.delete(self.settings.dead_letter)
+            client, key = redis_client(self.connection), redis_key(self.settings, self.settings.dead_letter)
+            count = client.llen(key)
+            client.delete(key)
             return int(count)
         with self.connection.channel() as channel:
             return rabbitmq_objects(self.settings)[1].bind(channel).purge() or 0

@@ -34,8 +34,10 @@ PRIORITIES = ("normal", "high")
 # Message priority of a "high" task: RabbitMQ 4.0+ quorum queues deliver messages of
 # priority 5 and above before the others (two levels; no queue argument needed).
 HIGH_PRIORITY = 9
-# How a client retries sending a task (kombu's ensure): 0, 0.5, then 1 s between tries.
-PUBLISH_RETRY_POLICY = {"max_retries": 30, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+# How a client retries sending a task (kombu's ensure): at once, then every half second, 60
+# times (30 s of waits, plus the tries themselves): the next try after a failover is at
+# most half a second late.
+PUBLISH_RETRY_POLICY = {"max_retries": 60, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 # AMQP heartbeat timeout, in seconds. py-amqp declares a connection dead once nothing has
 # come from the broker for two of them (amqp.Connection.heartbeat_tick): a frozen node is
 # left within 2 x HEARTBEAT (+ the worker's check interval, HEARTBEAT / 2). RabbitMQ's
@@ -45,17 +47,24 @@ HEARTBEAT = 5
 # node gives up after this and retries through the next node), and a connect may take.
 AMQP_SOCKET_TIMEOUT = 10
 CONNECT_TIMEOUT = 4
-# Redis: a command waits at most REDIS_SOCKET_TIMEOUT seconds for a reply; kombu drops a
-# consumer's BRPOP connection whose reply is overdue by its brpop timeout (1 s) plus
-# REDIS_HEALTH_CHECK_INTERVAL: a frozen master is left within about 3 s, and found again
-# through the Sentinels once they have promoted a replica.
-REDIS_SOCKET_TIMEOUT = 5
-REDIS_CONNECT_TIMEOUT = 2
-REDIS_HEALTH_CHECK_INTERVAL = 2
+# Redis: a command, a connect and a TLS handshake wait at most REDIS_SOCKET_TIMEOUT
+# seconds (a healthy Redis on the LAN answers in milliseconds; a timed-out command is
+# retried once). Sentinel names the new master about 2 s after its down-after time: a
+# client that gave up on the frozen master asks again at once (longshore_celery.failover)
+# and reaches the new one within about a second of the switch. kombu drops a consumer's
+# BRPOP connection whose reply is overdue by its brpop timeout (1 s) plus
+# REDIS_HEALTH_CHECK_INTERVAL, checked every REDIS_HEALTH_CHECK_INTERVAL; redis-py PINGs a
+# connection idle that long before using it.
+REDIS_SOCKET_TIMEOUT = 0.25
+REDIS_CONNECT_TIMEOUT = 0.25
+REDIS_HEALTH_CHECK_INTERVAL = 0.5
 # Deliveries of one task before it is parked in the dead-letter queue (RabbitMQ counts them
 # itself, x-delivery-count, with the rabbitmq role's delivery-limit policy; on Redis the
 # client library counts).
 DELIVERY_LIMIT = 5
+# Tries of a result store before the task is marked failed: with up to 1 s between them
+# and a second or two per try against a lost master, a few minutes.
+RESULT_STORE_RETRIES = 100
 DEAD_LETTER = "longshore.dead-letter"
 # A DNS name: dot-separated labels of letters, digits and inner hyphens.
 LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -372,6 +381,14 @@ class Settings:
                 redis_socket_keepalive=True,
                 redis_retry_on_timeout=True,
                 redis_backend_health_check_interval=REDIS_HEALTH_CHECK_INTERVAL,
+                # A result store (and the read Celery makes before it) that meets a frozen
+                # or demoted master is tried again, backing off to a second apart, until
+                # the new master takes it: without this, Celery retries only the write and
+                # a failed read marks a task that ran as failed.
+                result_backend_always_retry=True,
+                result_backend_max_retries=RESULT_STORE_RETRIES,
+                result_backend_base_sleep_between_retries_ms=100,
+                result_backend_max_sleep_between_retries_ms=500,
             )
             if self.sentinel.tls:
                 config["redis_backend_use_ssl"] = self.sentinel.data_node_tls()
