@@ -62,8 +62,9 @@ REDIS_HEALTH_CHECK_INTERVAL = 0.5
 # itself, x-delivery-count, with the rabbitmq role's delivery-limit policy; on Redis the
 # client library counts).
 DELIVERY_LIMIT = 5
-# Tries of a result store before the task is marked failed: with up to 1 s between them
-# and a second or two per try against a lost master, a few minutes.
+# Tries of a result store before the task is marked failed: with up to 0.5 s between them
+# (Celery's backoff from 100 ms) and a socket timeout or a Sentinel lookup per try against
+# a lost master, about a minute.
 RESULT_STORE_RETRIES = 100
 DEAD_LETTER = "longshore.dead-letter"
 # A DNS name: dot-separated labels of letters, digits and inner hyphens.
