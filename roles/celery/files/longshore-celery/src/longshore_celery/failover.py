@@ -16,15 +16,19 @@ Two gaps in redis-py (8.1) keep a client on a master that Sentinel has replaced:
   way: the task that ran is restored and runs again.
 - A master replaced while it was frozen or cut off, still believing it is master, answers
   NOREPLICAS (the redis role's min-replicas-to-write makes it refuse the writes the
-  failover would discard). redis-py treats READONLY from a demoted master as a lost
-  connection (``SentinelManagedConnection.read_response``) but NOREPLICAS as an ordinary
-  error.
+  failover would discard). So does a new master for the second or two until a replica
+  has reconnected to it after a failover. redis-py treats READONLY from a demoted master
+  as a lost connection (``SentinelManagedConnection.read_response``) but NOREPLICAS as an
+  ordinary error, and a connection error is retried at once, once: kombu then gives up
+  on the second (``Connection.ensure`` raises when a new connection fails again).
 
 ``install`` makes any connect of a master-pool connection ask the Sentinels first (once:
 ``connect_to`` keeps the address it was just given), without retrying the socket connect
 on the old address (the connection's retry asks again), and makes
-NOREPLICAS from a master a ConnectionError, so kombu's and Celery's retries of a send or a
-result store reach the new master. The worker's records of a delivery and its
+NOREPLICAS from a master a ConnectionError (NoReplicasError) that the master connection's
+retry (MasterRetry) tries again, asking the Sentinels each time, with a pause growing from
+0.1 s to 0.5 s, for up to NOREPLICAS_RETRY_SECONDS: a command, a pipeline, a send or a
+result store waits until the master may write or Sentinel names another one. The worker's records of a delivery and its
 acknowledgements (idempotent: ZADD/HSET, ZREM/HDEL) are tried again until they reach a
 master, for at most STORE_RETRY_SECONDS. It is installed once per process
 by ``longshore_celery.configure`` and the configuration module when the platform uses
@@ -34,13 +38,17 @@ Redis.
 from __future__ import annotations
 
 import logging
+import socket
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from kombu.transport import redis as kombu_redis
+from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.retry import Retry
 from redis.sentinel import SentinelManagedConnection
 
 _INSTALLED = "_longshore_failover"
@@ -49,8 +57,65 @@ _INSTALLED = "_longshore_failover"
 # promotion) takes well under the first.
 STORE_RETRY_SECONDS = 30.0
 STORE_RETRY_INTERVAL = 0.5
+# Seconds a command refused with NOREPLICAS is tried again (a demoted master is replaced
+# within Sentinel's down-after plus the promotion; a new master has its replicas back
+# within a second or two), and the pause between tries: NOREPLICAS_PAUSE times the tries
+# so far, at most NOREPLICAS_PAUSE_MAX.
+NOREPLICAS_RETRY_SECONDS = 30.0
+NOREPLICAS_PAUSE = 0.1
+NOREPLICAS_PAUSE_MAX = 0.5
+CONNECTION_ERRORS = (RedisConnectionError, RedisTimeoutError, socket.timeout)
 
+T = TypeVar("T")
 logger = logging.getLogger(__name__)
+
+
+class NoReplicasError(RedisConnectionError):
+    """A master answered NOREPLICAS: it may not write now (min-replicas-to-write)."""
+
+
+class MasterRetry(Retry):
+    """The retry of a connection to the master.
+
+    NoReplicasError: tried again until NOREPLICAS_RETRY_SECONDS have passed, pausing
+    ``min(NOREPLICAS_PAUSE * tries, NOREPLICAS_PAUSE_MAX)`` seconds between tries. Any other
+    connection error or timeout: tried again at once, at most ``retries`` times (what
+    redis-py does with retry_on_timeout). ``fail`` (redis-py's) disconnects before each
+    try, so the next one asks the Sentinels for the master.
+    """
+
+    def __init__(self, retries: int) -> None:
+        super().__init__(NoBackoff(), retries, supported_errors=CONNECTION_ERRORS)
+
+    def call_with_retry(
+        self,
+        do: Callable[[], T],
+        fail: Callable[..., Any],
+        is_retryable: Callable[[Exception], bool] | None = None,
+        with_failure_count: bool = False,
+    ) -> T:
+        deadline = time.monotonic() + NOREPLICAS_RETRY_SECONDS
+        failures = 0
+        other_failures = 0
+        while True:
+            try:
+                return do()
+            except CONNECTION_ERRORS as error:
+                if is_retryable and not is_retryable(error):
+                    raise
+                failures += 1
+                if with_failure_count:
+                    fail(error, failures)
+                else:
+                    fail(error)
+                if isinstance(error, NoReplicasError):
+                    if time.monotonic() >= deadline:
+                        raise
+                    time.sleep(min(NOREPLICAS_PAUSE * failures, NOREPLICAS_PAUSE_MAX))
+                    continue
+                other_failures += 1
+                if other_failures > self.get_retries():
+                    raise
 
 
 def _until_stored(operation: Callable[..., Any], what: str) -> Callable[..., Any]:
@@ -72,12 +137,18 @@ def _until_stored(operation: Callable[..., Any], what: str) -> Callable[..., Any
 
 
 def install() -> None:
-    """Patch SentinelManagedConnection's connect_check_health, connect_to and read_response,
-    and kombu's Redis QoS append and ack (once per process)."""
+    """Patch SentinelManagedConnection's __init__ (MasterRetry), connect_check_health,
+    connect_to and read_response, and kombu's Redis QoS append and ack (once per process)."""
     if getattr(SentinelManagedConnection, _INSTALLED, False):
         return
+    original_init = SentinelManagedConnection.__init__
     original_connect = SentinelManagedConnection.connect_check_health
     original_read = SentinelManagedConnection.read_response
+
+    def __init__(self: SentinelManagedConnection, **kwargs: Any) -> None:  # noqa: ANN401
+        original_init(self, **kwargs)
+        if self.connection_pool.is_master:
+            self.retry = MasterRetry(self.retry.get_retries())
 
     def connect_check_health(
         self: SentinelManagedConnection, check_health: bool = True, retry_socket_connect: bool = True
@@ -100,9 +171,10 @@ def install() -> None:
         except ResponseError as error:
             if str(error).startswith("NOREPLICAS") and self.connection_pool.is_master:
                 self.disconnect()
-                raise RedisConnectionError("The master has lost its replicas: asking the Sentinels again") from error
+                raise NoReplicasError("The master may not write (NOREPLICAS): asking the Sentinels again") from error
             raise
 
+    SentinelManagedConnection.__init__ = __init__
     SentinelManagedConnection.connect_check_health = connect_check_health
     SentinelManagedConnection.connect_to = connect_to
     SentinelManagedConnection.read_response = read_response
