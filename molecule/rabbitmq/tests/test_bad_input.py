@@ -20,6 +20,29 @@ CASES = {
     "certificate of another file": ({"rabbitmq_tls_cert_src": "/etc/longshore/pki/ca.crt"}, "rabbitmq_tls_"),
     "TLS 1.1": ({"rabbitmq_tls_versions": ["tlsv1.2", "tlsv1.1"]}, "rabbitmq_tls_versions"),
     "CBC cipher": ({"rabbitmq_tls_ciphers": ["ECDHE-ECDSA-AES128-SHA256"]}, "rabbitmq_tls_ciphers"),
+    "unknown partition handling": (
+        {"rabbitmq_cluster_partition_handling": "pause_majority"},
+        "rabbitmq_cluster_partition_handling",
+    ),
+    "delivery limit 0": ({"rabbitmq_delivery_limit": 0}, "rabbitmq_delivery_limit"),
+    "policy applied to an unknown kind": (
+        {
+            "rabbitmq_policies": [
+                {
+                    "name": "ttl",
+                    "vhost": "celery",
+                    "pattern": "^x$",
+                    "apply_to": "topics",
+                    "definition": {"message-ttl": 1000},
+                }
+            ]
+        },
+        "rabbitmq_policies entry ttl",
+    ),
+    "policy definition not a mapping": (
+        {"rabbitmq_policies": [{"name": "ttl", "vhost": "celery", "pattern": "^x$", "definition": "message-ttl=1000"}]},
+        "rabbitmq_policies entry ttl",
+    ),
 }
 
 

@@ -24,6 +24,7 @@ CASES = {
     "misspelt option": ({"redis_flavor": "valkey"}, "redis_flavor"),
     "tls without files": ({"redis_tls_enabled": True, "redis_tls_ca_src": "/nonexistent/ca.crt"}, "redis_tls_ca_src"),
     "shared user name": ({"redis_app_user": "admin"}, "redis_app_user"),
+    "more replicas to write than there are": ({"redis_min_replicas_to_write": 3}, "redis_min_replicas_to_write"),
 }
 
 

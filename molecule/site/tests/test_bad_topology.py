@@ -54,3 +54,25 @@ def test_site_refuses_groups_that_do_not_fit(request: pytest.FixtureRequest, tmp
     plays = [line for line in run.output.splitlines() if line.startswith("PLAY [")]
     assert plays
     assert plays[-1].startswith("PLAY [Check the inventory fits the platform]"), plays
+
+
+def beat_moved_to_w2(groups: dict[str, list[str]], hostvars: dict[str, dict]) -> None:
+    groups["celery_beat"] = [W2]
+    hostvars[W1].update(celery_beat_enabled=False, celery_flower_enabled=False)
+    hostvars[W2].update(celery_beat_enabled=True, celery_flower_enabled=True)
+
+
+@once_per_scenario
+def test_moving_the_beat_with_a_limit_that_leaves_the_old_host_out_is_refused(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    # The beat and Flower run on w1. Moved to w2 in the inventory, a run limited to w2 could
+    # not stop them on w1: two beats would send every periodic task twice.
+    inventory = changed_inventory(request.config.option.ansible_inventory, beat_moved_to_w2, tmp_path / "inv.json")
+    run = run_playbook("playbooks/celery.yml", str(inventory), check=True, limit=W2)
+    flat = " ".join(run.output.split())
+    assert run.rc != 0, flat[-3000:]
+    assert f"-beat on {W1}" in flat, flat[-3000:]
+    assert f"-flower on {W1}" in flat
+    assert "runs outside this run's --limit" in flat
+    assert set(run.changed().values()) <= {0}
