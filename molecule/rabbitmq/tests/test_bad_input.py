@@ -24,6 +24,7 @@ CASES = {
         {"rabbitmq_cluster_partition_handling": "pause_majority"},
         "rabbitmq_cluster_partition_handling",
     ),
+    "net ticktime of 1 s": ({"rabbitmq_net_ticktime": 1}, "rabbitmq_net_ticktime"),
     "delivery limit 0": ({"rabbitmq_delivery_limit": 0}, "rabbitmq_delivery_limit"),
     "policy applied to an unknown kind": (
         {

@@ -53,3 +53,9 @@ def test_quorum_queue_accepts_messages_with_one_node_stopped(
             time.sleep(2)
     assert received == list(range(count))
     assert len(running_nodes(host)) == len(NODES)
+
+
+def test_a_silent_peer_is_taken_for_down_after_the_inventory_net_ticktime(host: Host) -> None:
+    # rabbitmq_net_ticktime (15) instead of Erlang's 60: the partition drill needs the cut-off
+    # node to see it has no majority, and pause, within seconds.
+    assert host.check_output("rabbitmqctl --quiet eval 'net_kernel:get_net_ticktime().'").strip() == "15"
