@@ -41,7 +41,11 @@ def render(role: Path) -> str:
     specs = yaml.safe_load((role / "meta" / "argument_specs.yml").read_text())["argument_specs"]
     parts = [BEGIN]
     for entry, spec in specs.items():
-        parts += ["", f"Entry point `{entry}`: {spec.get('short_description', '')}", "", table(spec)]
+        parts += ["", f"Entry point `{entry}`: {spec.get('short_description', '')}", ""]
+        if entry != "main" and spec.get("options") is specs.get("main", {}).get("options"):
+            parts.append("The variables of `main`, above.")
+        else:
+            parts.append(table(spec))
     parts += ["", END]
     return "\n".join(parts)
 
