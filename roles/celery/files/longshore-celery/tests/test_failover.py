@@ -91,3 +91,28 @@ def test_installed_master_connections_retry_noreplicas() -> None:
 
     assert isinstance(master.retry, failover.MasterRetry)
     assert not isinstance(replica.retry, failover.MasterRetry)
+
+
+def test_a_pubsub_read_without_arguments_never_blocks() -> None:
+    # kombu reads its subscription with parse_response() when its event loop finds the
+    # socket readable; redis-py 8 makes that read block with no timeout.
+    seen: list[dict[str, object]] = []
+
+    def original(_self: object, *args: object, **kwargs: object) -> None:
+        seen.append({"args": args, **kwargs})
+
+    patched = failover._brief_by_default(original)
+    patched(object())
+    patched(object(), block=True)
+
+    assert seen == [
+        {"args": (), "block": False, "timeout": failover.PUBSUB_READ_SECONDS},
+        {"args": (), "block": True},
+    ]
+
+
+def test_installed_pubsub_reads_are_brief() -> None:
+    from redis.client import PubSub
+
+    failover.install()
+    assert PubSub.parse_response.__qualname__.startswith("_brief_by_default")

@@ -22,6 +22,13 @@ Two gaps in redis-py (8.1) keep a client on a master that Sentinel has replaced:
   ordinary error, and a connection error is retried at once, once: kombu then gives up
   on the second (``Connection.ensure`` raises when a new connection fails again).
 
+- kombu reads a message of its pub/sub connection (broadcasts, remote control) when the
+  event loop finds the socket readable, with ``PubSub.parse_response()``: since redis-py
+  8 that read blocks without any timeout. When kombu has just dropped that connection as
+  stale (a frozen master), the call connects again and waits for a message that may never
+  come: the worker's event loop stops for good (seen in the molecule redis scenario after
+  a frozen master: no task taken for minutes, the main process in ``recv``).
+
 ``install`` makes any connect of a master-pool connection ask the Sentinels first (once:
 ``connect_to`` keeps the address it was just given), without retrying the socket connect
 on the old address (the connection's retry asks again), and makes
@@ -30,7 +37,8 @@ retry (MasterRetry) tries again, asking the Sentinels each time, with a pause gr
 0.1 s to 0.5 s, for up to NOREPLICAS_RETRY_SECONDS: a command, a pipeline, a send or a
 result store waits until the master may write or Sentinel names another one. The worker's records of a delivery and its
 acknowledgements (idempotent: ZADD/HSET, ZREM/HDEL) are tried again until they reach a
-master, for at most STORE_RETRY_SECONDS. It is installed once per process
+master, for at most STORE_RETRY_SECONDS. A pub/sub read asked for with no arguments
+(kombu's) waits at most PUBSUB_READ_SECONDS: it returns a message, or None. It is installed once per process
 by ``longshore_celery.configure`` and the configuration module when the platform uses
 Redis.
 """
@@ -45,6 +53,7 @@ from typing import Any, TypeVar
 
 from kombu.transport import redis as kombu_redis
 from redis.backoff import NoBackoff
+from redis.client import PubSub
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -64,6 +73,10 @@ STORE_RETRY_INTERVAL = 0.5
 NOREPLICAS_RETRY_SECONDS = 30.0
 NOREPLICAS_PAUSE = 0.1
 NOREPLICAS_PAUSE_MAX = 0.5
+# Seconds a pub/sub read waits for a message when kombu's event loop found the socket
+# readable: long enough for the rest of a message that arrived in parts, short enough
+# that a reconnected, silent subscription does not hold the loop.
+PUBSUB_READ_SECONDS = 0.25
 CONNECTION_ERRORS = (RedisConnectionError, RedisTimeoutError, socket.timeout)
 
 T = TypeVar("T")
@@ -136,9 +149,22 @@ def _until_stored(operation: Callable[..., Any], what: str) -> Callable[..., Any
     return patched
 
 
+def _brief_by_default(parse_response: Callable[..., Any]) -> Callable[..., Any]:
+    """``parse_response`` (PubSub's) that, called with no arguments, waits at most
+    PUBSUB_READ_SECONDS and returns None when no message came; explicit arguments pass."""
+
+    def patched(self: PubSub, *args: Any, **kwargs: Any) -> Any:  # noqa: ANN401
+        if not args and not kwargs:
+            kwargs = {"block": False, "timeout": PUBSUB_READ_SECONDS}
+        return parse_response(self, *args, **kwargs)
+
+    return patched
+
+
 def install() -> None:
     """Patch SentinelManagedConnection's __init__ (MasterRetry), connect_check_health,
-    connect_to and read_response, and kombu's Redis QoS append and ack (once per process)."""
+    connect_to and read_response, PubSub.parse_response without arguments (never blocks),
+    and kombu's Redis QoS append and ack (once per process)."""
     if getattr(SentinelManagedConnection, _INSTALLED, False):
         return
     original_init = SentinelManagedConnection.__init__
@@ -174,6 +200,7 @@ def install() -> None:
                 raise NoReplicasError("The master may not write (NOREPLICAS): asking the Sentinels again") from error
             raise
 
+    PubSub.parse_response = _brief_by_default(PubSub.parse_response)
     SentinelManagedConnection.__init__ = __init__
     SentinelManagedConnection.connect_check_health = connect_check_health
     SentinelManagedConnection.connect_to = connect_to
