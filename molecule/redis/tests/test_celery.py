@@ -1,6 +1,6 @@
-"""The example application's workers on Redis through Sentinel: a frozen master and a
-planned failover, each under a load that waits for every result, lost, duplicated and
-left unread nothing; a poison message was parked after the delivery limit."""
+"""The example application's workers on Redis through Sentinel: a frozen master, a
+planned failover and a renewal of every certificate, each under a load that waits for
+every result, lost, duplicated and left unread nothing; a poison message was parked after the delivery limit."""
 
 from __future__ import annotations
 
@@ -27,9 +27,12 @@ def saved(host: Host, name: str) -> str:
         return host.file(f"/var/tmp/{name}").content_string
 
 
-@pytest.mark.parametrize(("drill", "sent"), [("freeze", 300), ("planned", 200)])
+@pytest.mark.parametrize(("drill", "sent"), [("freeze", 300), ("planned", 200), ("renew", 120)])
 def test_a_failover_under_load_keeps_every_task_and_every_result(host: Host, drill: str, sent: int) -> None:
-    load = json.loads(saved(host, "drill-celery-loads.json"))[drill]
+    loads = json.loads(saved(host, "drill-celery-loads.json"))
+    if drill == "renew" and drill not in loads:
+        pytest.skip("certificates are renewed under load where Redis serves TLS: the Debian 13 run")
+    load = loads[drill]
     # send --wait read every result back through Sentinel before it exited 0.
     assert load["rc"] == 0, load["output"]
     assert f"all {sent} finished" in load["output"]

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from testinfra.host import Host
 
@@ -58,3 +60,19 @@ def test_modern_tls_is_accepted_and_verified(
     result = tls_handshake(host, name, port, ca_file=ca, version=version, verify_name=name)
     assert result.ok, result.output
     assert result.verify_code == 0
+
+
+@pytest.mark.parametrize("port", ["data", "sentinel"])
+def test_renewed_certificates_are_served_without_a_restart_of_the_data_node(
+    host: Host, tls_server: Server, port: str
+) -> None:
+    # side_effect.yml renewed every certificate under load (playbooks/renew-certificates.yml):
+    # Valkey reads its files at runtime, each Sentinel restarts in turn.
+    with host.sudo():
+        before = json.loads(host.file("/var/tmp/served-before.json").content_string)
+        after = json.loads(host.file("/var/tmp/served-after.json").content_string)
+        certificate = f"{tls_server.conf_dir}/tls/server.crt"
+        on_disk = host.check_output(f"openssl x509 -noout -serial -in {certificate} | cut -d= -f2")
+    assert before[port], before
+    assert after[port] != before[port], (before, after)
+    assert after["data"] == on_disk
