@@ -51,14 +51,14 @@ def test_a_master_without_replicas_is_tried_again_with_growing_pauses(no_pauses:
 
 
 def test_a_master_that_never_gets_its_replicas_back_is_given_up(monkeypatch: pytest.MonkeyPatch) -> None:
-    clock = iter(range(0, 1000, 10))
+    clock = iter(range(0, 1000, 4))
     monkeypatch.setattr(failover.time, "monotonic", lambda: float(next(clock)))
     operation, calls = failing([failover.NoReplicasError("NOREPLICAS")] * 100)
 
     with pytest.raises(failover.NoReplicasError):
         failover.MasterRetry(1).call_with_retry(operation, lambda _error: None)
 
-    # Started at 0 s, tried at 10, 20, 30 s (the clock moves 10 s a reading): 30 s is the limit.
+    # Started at 0 s, tried at 4, 8, 12 s (the clock moves 4 s a reading): 10 s is the limit.
     assert calls[0] == 3
 
 
@@ -116,3 +116,29 @@ def test_installed_pubsub_reads_are_brief() -> None:
 
     failover.install()
     assert PubSub.parse_response.__qualname__.startswith("_brief_by_default")
+
+
+def test_a_watching_transaction_gets_noreplicas_once_not_a_watch_error() -> None:
+    # Redis.transaction() retries a WatchError at once, forever; NOREPLICAS under WATCH
+    # must reach its caller instead (kombu's restore of unacknowledged messages).
+    from redis.client import Pipeline
+    from redis.exceptions import WatchError
+
+    failover.install()
+
+    class Connection:
+        disconnected = 0
+        retry = failover.MasterRetry(1)
+        host, port, db = "127.0.0.1", 6379, 0
+
+        def disconnect(self) -> None:
+            self.disconnected += 1
+
+    pipeline = Pipeline.__new__(Pipeline)
+    pipeline.watching = True
+    connection = Connection()
+    with pytest.raises(failover.NoReplicasError):
+        pipeline._disconnect_raise_on_watching(connection, failover.NoReplicasError("NOREPLICAS"), 1, 0.0, "MULTI")
+    assert connection.disconnected == 1
+    with pytest.raises(WatchError):
+        pipeline._disconnect_raise_on_watching(connection, RedisConnectionError("reset"), 1, 0.0, "MULTI")

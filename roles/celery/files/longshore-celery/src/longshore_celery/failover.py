@@ -35,10 +35,14 @@ on the old address (the connection's retry asks again), and makes
 NOREPLICAS from a master a ConnectionError (NoReplicasError) that the master connection's
 retry (MasterRetry) tries again, asking the Sentinels each time, with a pause growing from
 0.1 s to 0.5 s, for up to NOREPLICAS_RETRY_SECONDS: a command, a pipeline, a send or a
-result store waits until the master may write or Sentinel names another one. The worker's records of a delivery and its
-acknowledgements (idempotent: ZADD/HSET, ZREM/HDEL) are tried again until they reach a
-master, for at most STORE_RETRY_SECONDS. A pub/sub read asked for with no arguments
-(kombu's) waits at most PUBSUB_READ_SECONDS: it returns a message, or None. It is installed once per process
+result store waits until the master may write or Sentinel names another one. A
+transaction that WATCHes keys (kombu's restore of unacknowledged messages) gets the
+NoReplicasError itself, once: redis-py would turn the dropped connection into a
+WatchError, which ``Redis.transaction`` retries at once, without a pause or a limit.
+The worker's records of a delivery and its acknowledgements (idempotent: ZADD/HSET,
+ZREM/HDEL) are tried again until they reach a master, for at most STORE_RETRY_SECONDS.
+A pub/sub read asked for with no arguments (kombu's) waits at most PUBSUB_READ_SECONDS:
+it returns a message, or None. It is installed once per process
 by ``longshore_celery.configure`` and the configuration module when the platform uses
 Redis.
 """
@@ -53,7 +57,7 @@ from typing import Any, TypeVar
 
 from kombu.transport import redis as kombu_redis
 from redis.backoff import NoBackoff
-from redis.client import PubSub
+from redis.client import Pipeline, PubSub
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -68,9 +72,10 @@ STORE_RETRY_SECONDS = 30.0
 STORE_RETRY_INTERVAL = 0.5
 # Seconds a command refused with NOREPLICAS is tried again (a demoted master is replaced
 # within Sentinel's down-after plus the promotion; a new master has its replicas back
-# within a second or two), and the pause between tries: NOREPLICAS_PAUSE times the tries
-# so far, at most NOREPLICAS_PAUSE_MAX.
-NOREPLICAS_RETRY_SECONDS = 30.0
+# within a second or two). Short, because the callers retry too (a send through kombu's
+# ensure, a result store through Celery's backend retries). The pause between tries:
+# NOREPLICAS_PAUSE times the tries so far, at most NOREPLICAS_PAUSE_MAX.
+NOREPLICAS_RETRY_SECONDS = 10.0
 NOREPLICAS_PAUSE = 0.1
 NOREPLICAS_PAUSE_MAX = 0.5
 # Seconds a pub/sub read waits for a message when kombu's event loop found the socket
@@ -163,8 +168,9 @@ def _brief_by_default(parse_response: Callable[..., Any]) -> Callable[..., Any]:
 
 def install() -> None:
     """Patch SentinelManagedConnection's __init__ (MasterRetry), connect_check_health,
-    connect_to and read_response, PubSub.parse_response without arguments (never blocks),
-    and kombu's Redis QoS append and ack (once per process)."""
+    connect_to and read_response, Pipeline._disconnect_raise_on_watching (NOREPLICAS under
+    WATCH), PubSub.parse_response without arguments (never blocks), and kombu's Redis QoS
+    append and ack (once per process)."""
     if getattr(SentinelManagedConnection, _INSTALLED, False):
         return
     original_init = SentinelManagedConnection.__init__
@@ -200,6 +206,15 @@ def install() -> None:
                 raise NoReplicasError("The master may not write (NOREPLICAS): asking the Sentinels again") from error
             raise
 
+    original_raise_on_watching = Pipeline._disconnect_raise_on_watching
+
+    def disconnect_raise_on_watching(self: Pipeline, conn: Any, error: Exception, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401
+        if self.watching and isinstance(error, NoReplicasError):
+            conn.disconnect()
+            raise error
+        original_raise_on_watching(self, conn, error, *args, **kwargs)
+
+    Pipeline._disconnect_raise_on_watching = disconnect_raise_on_watching
     PubSub.parse_response = _brief_by_default(PubSub.parse_response)
     SentinelManagedConnection.__init__ = __init__
     SentinelManagedConnection.connect_check_health = connect_check_health
