@@ -14,6 +14,8 @@ testinfra_hosts = ["ansible://longshore-redisw"]
 
 CLIENT = "/usr/local/sbin/longshore-app-client"
 DELIVERY_LIMIT = 5
+# The worker's concurrency (molecule.yml, celery_workers).
+WORKER_PROCESSES = 2
 
 
 def client(host: Host, *args: str) -> tuple[int, str]:
@@ -39,7 +41,12 @@ def test_a_failover_under_load_keeps_every_task_and_every_result(host: Host, dri
     rc, output = client(host, "report", "--run", drill, "--sent", str(sent), "--json")
     assert rc == 0, output
     summary = json.loads(output.splitlines()[-1])
-    assert (summary["completed"], summary["lost"], summary["duplicated"]) == (sent, 0, 0), summary
+    assert (summary["completed"], summary["lost"]) == (sent, 0), summary
+    # Redis gives at least once: a task the worker held when its master froze may run
+    # again (kombu puts back what a closed channel had not acknowledged), at most one per
+    # process of the worker. A planned failover and a renewal run nothing twice.
+    allowed = WORKER_PROCESSES if drill == "freeze" else 0
+    assert summary["duplicated"] <= allowed, summary
 
 
 def test_a_poison_message_ran_limit_plus_one_times_and_was_parked(host: Host) -> None:
