@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 
 import pytest
+from polling import wait_for
 from testinfra.host import Host
 
 from playbook_runs import run_playbook
@@ -38,15 +39,6 @@ def executions(host: Host, run: str) -> list[list[str]]:
 def saved(host: Host, name: str) -> str:
     with host.sudo():
         return host.file(f"/var/tmp/{name}").content_string
-
-
-def wait_for(condition: Callable[[], bool], timeout: float, interval: float = 1.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(interval)
-    return bool(condition())
 
 
 @pytest.fixture

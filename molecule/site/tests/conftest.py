@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 import shlex
-import time
 
+from polling import wait_for  # noqa: F401 - the site tests import it from here
 from testinfra.host import Host
 
 NAME = "shop"
@@ -69,13 +69,3 @@ def report(host: Host, run: str, sent: int, name: str = NAME) -> dict[str, objec
     rc, output = client(host, "report", "--run", run, "--sent", str(sent), "--json", name=name)
     assert rc == 0, output
     return json.loads(output.strip().splitlines()[-1])
-
-
-def wait_for(condition, timeout: float, interval: float = 1.0) -> bool:  # noqa: ANN001
-    """Poll ``condition`` until it is true or ``timeout`` seconds pass."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(interval)
-    return bool(condition())
