@@ -58,6 +58,8 @@ def test_site_refuses_groups_that_do_not_fit(request: pytest.FixtureRequest, tmp
 
 def beat_moved_to_w2(groups: dict[str, list[str]], hostvars: dict[str, dict]) -> None:
     groups["celery_beat"] = [W2]
+    # What group_vars/celery_beat gave w1 (Flower's user and password) goes with the beat.
+    hostvars[W2].update({key: value for key, value in hostvars[W1].items() if key.startswith("celery_flower_")})
     hostvars[W1].update(celery_beat_enabled=False, celery_flower_enabled=False)
     hostvars[W2].update(celery_beat_enabled=True, celery_flower_enabled=True)
 
