@@ -38,11 +38,11 @@ CASES = {
                 }
             ]
         },
-        "rabbitmq_policies entry ttl",
+        "rabbitmq_policies",
     ),
     "policy definition not a mapping": (
         {"rabbitmq_policies": [{"name": "ttl", "vhost": "celery", "pattern": "^x$", "definition": "message-ttl=1000"}]},
-        "rabbitmq_policies entry ttl",
+        "rabbitmq_policies",
     ),
 }
 
