@@ -66,7 +66,10 @@ def changed_inventory(source: str, change: Callable[[dict, dict], None], out: Pa
     inventory = {
         "all": {
             "hosts": hostvars,
-            "children": {name: {"hosts": dict.fromkeys(members, None)} for name, members in groups.items()},
+            "children": {
+                **{name: {"hosts": dict.fromkeys(members, None)} for name, members in groups.items()},
+                "celery": {"children": {"celery_worker": {}, "celery_beat": {}}},
+            },
         }
     }
     out.write_text(json.dumps(inventory))
