@@ -23,6 +23,10 @@ WILDCARDS = {"0.0.0.0", "*", "[::]"}
         ("{conf}/sentinel/sentinel.conf", "{user}", "{user}", 0o600),
         ("/var/lib/{flavour}", "{user}", "{user}", 0o750),
         ("/var/lib/{flavour}/runtime.conf", "{user}", "{user}", 0o640),
+        ("{conf}/admin.auth", "root", "root", 0o600),
+        ("{conf}/sentinel-admin.auth", "root", "root", 0o600),
+        ("/usr/local/sbin/longshore-redis-cli", "root", "root", 0o700),
+        ("/usr/local/sbin/longshore-sentinel-cli", "root", "root", 0o700),
     ],
 )
 def test_file_modes(host: Host, server: Server, path: str, owner: str, group: str, mode: int) -> None:
