@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Benchmark: converge. Removes the lab hosts and creates them fresh, times site.yml on them
 # (cold: everything installed and configured), then times site.yml again at once (the
-# no-op re-run: every role, which must change nothing; the target is 60 s at most).
-# Prints both times with one line from each PLAY RECAP and where the no-op run spent its
-# time, and appends a dated row to docs/BENCHMARKS.md. The lab's secrets and CA stay (.secrets/lab); its hosts' state does
+# no-op re-run: every role, which must change nothing; the target is 60 s at most), and
+# right after it the floor: as many empty tasks per host as the no-op run ran
+# (bench/floor.yml), over the same connection. Prints the times with one line from each
+# PLAY RECAP and where the no-op run spent its time, and appends a dated row to
+# docs/BENCHMARKS.md. The lab's secrets and CA stay (.secrets/lab); its hosts' state does
 # not. Always the lab inventory.
 #
 #   bench/converge.sh          (make bench runs it first)
@@ -14,12 +16,12 @@ export PATH="$PWD/.venv/bin:$PATH" ANSIBLE_CONFIG="$PWD/ansible.cfg"
 readonly INVENTORY=inventories/lab LOGS=.cache/logs
 mkdir -p "$LOGS"
 
-# Runs site.yml with its output in $1; prints the seconds it took.
+# Runs a playbook ($2, site.yml by default) with its output in $1; prints the seconds it took.
 timed_site() {
-  local log=$1 start
-  shift
+  local log=$1 playbook=${2:-site.yml} start
+  shift $(($# < 2 ? $# : 2))
   start=$(date +%s%N)
-  ansible-playbook -i "$INVENTORY" site.yml "$@" >"$log" 2>&1 || true
+  ansible-playbook -i "$INVENTORY" "$playbook" "$@" >"$log" 2>&1 || true
   local tenths=$((($(date +%s%N) - start) / 100000000))
   printf '%d.%d' $((tenths / 10)) $((tenths % 10))
 }
@@ -39,7 +41,16 @@ noop_recap=$(python scripts/recap.py "$LOGS/bench-converge-noop.log") || true
 echo "converge: where the no-op run spent its time (seconds per role, all hosts of a play together):"
 sed -n '/^=\{20,\}/,$p' "$LOGS/bench-converge-noop.log" | grep -E ' -+ [0-9.]+s$' | head -8 | sed 's/^/  /'
 
-figures="cold site.yml on fresh hosts $cold s ($cold_recap); no-op re-run (every role) $noop s ($noop_recap); \
+read -r runs hosts < <(python scripts/recap.py --task-runs "$LOGS/bench-converge-noop.log")
+per_host=$(((runs + hosts - 1) / hosts))
+floor=$(timed_site "$LOGS/bench-converge-floor.log" bench/floor.yml -e floor_tasks="$per_host")
+floor_recap=$(python scripts/recap.py "$LOGS/bench-converge-floor.log") || {
+  echo "converge: the floor run failed: $floor_recap (see $LOGS/bench-converge-floor.log)" >&2
+  exit 1
+}
+
+figures="cold site.yml on fresh hosts $cold s ($cold_recap); no-op re-run (every role) $noop s ($noop_recap, \
+$runs task runs on $hosts hosts); floor right after it: $per_host empty tasks per host $floor s; \
 target: no-op at most 60 s"
 echo "$figures"
 python bench/runs.py --append docs/BENCHMARKS.md --bench "converge (bench/converge.sh)" "$figures"

@@ -1,9 +1,12 @@
 """Summarise an ansible-playbook run from its output: which hosts changed, which failed.
 
     ansible-playbook site.yml | tee run.log; python scripts/recap.py run.log
+    python scripts/recap.py --task-runs run.log
 
 Prints one line ("site.yml: nothing changed on 8 hosts" or the hosts and their counts)
-and exits 1 when any host failed or was unreachable.
+and exits 1 when any host failed or was unreachable. With --task-runs, prints the task
+runs summed over hosts (the recap's ok, which includes changed, plus failed) and the
+hosts: "923 8".
 """
 
 from __future__ import annotations
@@ -44,7 +47,17 @@ def summary(name: str, hosts: dict[str, dict[str, int]]) -> tuple[str, bool]:
     return f"{name}: {sum(changed.values())} changes on {len(changed)} of {len(hosts)} hosts: {listed}", True
 
 
+def task_runs(hosts: dict[str, dict[str, int]]) -> int:
+    """Tasks that ran, summed over hosts: the recap's ``ok`` (which counts changed tasks
+    too) plus ``failed``; skipped tasks did not run."""
+    return sum(counts.get("ok", 0) + counts.get("failed", 0) for counts in hosts.values())
+
+
 def main(argv: list[str]) -> int:
+    if len(argv) == 3 and argv[1] == "--task-runs":
+        hosts = recap(Path(argv[2]).read_text(errors="replace"))
+        print(task_runs(hosts), len(hosts))
+        return 0 if hosts else 1
     if len(argv) != 2:
         print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
         return 2

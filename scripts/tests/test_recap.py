@@ -7,7 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from recap import recap, summary
+from recap import recap, summary, task_runs
 
 RUN = """
 PLAY RECAP *********************************************************************
@@ -37,3 +37,8 @@ def test_a_failed_run_fails() -> None:
 def test_only_the_last_recap_counts() -> None:
     text = RUN.format(a=5, b=5, f=1) + RUN.format(a=0, b=0, f=0)
     assert summary("site.yml", recap(text)) == ("site.yml: nothing changed on 2 hosts (changed=0)", True)
+
+
+def test_task_runs_count_what_ran_on_every_host_not_what_was_skipped() -> None:
+    # ok counts changed tasks too; failed tasks ran; skipped ones did not.
+    assert task_runs(recap(RUN.format(a=3, b=0, f=2))) == 95 + 40 + 2
