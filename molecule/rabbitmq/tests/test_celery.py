@@ -91,10 +91,15 @@ def test_countdown_tasks_wait_in_rabbitmq_not_in_the_workers(host: Host, broker:
     assert rc == 0, output
     rc, output = client(host, "ping", "--chord", "0", "--timeout", "20")
     assert rc == 0, output
-    queues = rabbitmqctl(broker, "list_queues", "-p", "celery", "name", "messages_ready", "messages_unacknowledged")
-    delayed = sum(q["messages_ready"] for q in queues if q["name"].startswith("celery_delayed_"))
-    held = next(q for q in queues if q["name"] == "default")["messages_unacknowledged"]
-    assert (delayed, held) == (6, 0), queues
+
+    def waiting() -> tuple[int, int]:
+        """Messages ready in the delayed-delivery queues, and unacked (held by a worker) in default."""
+        queues = rabbitmqctl(broker, "list_queues", "-p", "celery", "name", "messages_ready", "messages_unacknowledged")
+        delayed = sum(q["messages_ready"] for q in queues if q["name"].startswith("celery_delayed_"))
+        return delayed, next(q for q in queues if q["name"] == "default")["messages_unacknowledged"]
+
+    # list_queues may show a quorum queue's counts a few seconds late: poll, well within the countdown.
+    assert wait_for(lambda: waiting() == (6, 0), timeout=20, interval=2), waiting()
     assert executions(host, run) == []
     assert wait_for(lambda: len(executions(host, run)) == 6, timeout=120, interval=3)
 
