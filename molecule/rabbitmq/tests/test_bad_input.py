@@ -26,6 +26,7 @@ CASES = {
     ),
     "net ticktime of 1 s": ({"rabbitmq_net_ticktime": 1}, "rabbitmq_net_ticktime"),
     "delivery limit 0": ({"rabbitmq_delivery_limit": 0}, "rabbitmq_delivery_limit"),
+    "management on every interface": ({"rabbitmq_management_address": "0.0.0.0"}, "rabbitmq_management_address"),
     "policy applied to an unknown kind": (
         {
             "rabbitmq_policies": [

@@ -1,4 +1,5 @@
-"""What listens where: TLS only, cluster ports on the cluster address only."""
+"""What listens where: TLS only; cluster, management and Prometheus ports on the cluster
+address only."""
 
 from __future__ import annotations
 
@@ -22,8 +23,9 @@ def test_plaintext_port_refuses_connections(address: str, port: int) -> None:
         pass
 
 
-@pytest.mark.parametrize("port", [4369, 25672])
-def test_cluster_ports_listen_on_the_cluster_address_only(host: Host, address: str, port: int) -> None:
+# epmd and the inter-node port; the management API and the Prometheus endpoint (HTTPS).
+@pytest.mark.parametrize("port", [4369, 25672, 15671, 15691])
+def test_cluster_and_admin_ports_listen_on_the_cluster_address_only(host: Host, address: str, port: int) -> None:
     addresses = listening_addresses(host, port)
     assert addresses, f"nothing listens on {port}"
     assert not WILDCARDS & set(addresses)
