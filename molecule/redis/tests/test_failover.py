@@ -114,3 +114,27 @@ def test_rotated_app_password_applies_without_a_restart(
         assert server.cli(host, "127.0.0.1", REDIS_PORT, [auth(APP), "PING"])[0].startswith("WRONGPASS")
         assert server.cli(host, "127.0.0.1", REDIS_PORT, [f"AUTH {APP[0]} {rotated}", "PING"]) == ["OK", "PONG"]
     assert master.check_output(f"systemctl show --property MainPID --value {server.service}") == pid
+
+
+def test_a_user_changed_at_runtime_is_named_by_the_dry_run_and_put_back_by_the_next_run(
+    request: pytest.FixtureRequest, host: Host, server: Server
+) -> None:
+    """ACL SETUSER on a live node, not saved, lets the application user reach every key; the
+    ACL file does not change. `--check` reports a change on that node, and the next run
+    loads the file again: the user is confined to its prefix once more."""
+    inventory = request.config.option.ansible_inventory
+    outside = ["GET", "outside-the-prefix"]
+    with host.sudo():
+        assert host.check_output("longshore-redis-cli ACL SETUSER %s '~*'", APP[0]) == "OK"
+    assert server.cli(host, "127.0.0.1", REDIS_PORT, [auth(APP), " ".join(outside)]) == ["OK"]
+
+    dry = run_playbook("playbooks/redis.yml", inventory, check=True)
+    assert dry.rc == 0, dry.output[-3000:]
+    assert dry.changed()["longshore-redis1"] > 0, dry.changed()
+    assert server.cli(host, "127.0.0.1", REDIS_PORT, [auth(APP), " ".join(outside)]) == ["OK"]
+
+    run = run_playbook("playbooks/redis.yml", inventory)
+    assert run.rc == 0, run.output[-3000:]
+    reply = server.cli(host, "127.0.0.1", REDIS_PORT, [auth(APP), " ".join(outside)])
+    assert reply[0] == "OK", reply
+    assert reply[1].startswith("NOPERM"), reply
