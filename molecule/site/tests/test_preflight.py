@@ -19,6 +19,16 @@ CASES = {
     "port out of range": ({"celery_rabbitmq_port": 99999}, "celery_rabbitmq_port"),
     "memory limit Redis cannot read": ({"redis_maxmemory": "lots"}, "redis_maxmemory"),
     "worker host without a worker": ({"celery_workers": []}, "celery_workers"),
+    "SSH open to the whole Internet": ({"firewall_admin_networks": ["0.0.0.0/0"]}, "firewall_admin_networks"),
+    # w2 is reached over SSH from the scenario network's gateway, which this list leaves out.
+    "a firewall that would lock the controller out": (
+        {"firewall_admin_networks": ["192.0.2.0/24"]},
+        "would lock the controller",
+    ),
+    "a firewall rule without a source": (
+        {"firewall_extra_rules": [{"name": "metrics", "port": 9100, "sources": []}]},
+        "firewall_extra_rules",
+    ),
 }
 
 
