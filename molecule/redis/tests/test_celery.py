@@ -35,12 +35,14 @@ def test_a_failover_under_load_keeps_every_task_and_every_result(host: Host, dri
     if drill == "renew" and drill not in loads:
         pytest.skip("certificates are renewed under load where Redis serves TLS: the Debian 13 run")
     load = loads[drill]
-    # send --wait read every result back through Sentinel before it exited 0.
-    assert load["rc"] == 0, load["output"]
-    assert f"all {sent} finished" in load["output"]
+    # What ran, read first: when the load did not finish, this says whether a task was
+    # lost or only its result.
     rc, output = client(host, "report", "--run", drill, "--sent", str(sent), "--json")
     assert rc == 0, output
     summary = json.loads(output.splitlines()[-1])
+    # send --wait read every result back through Sentinel before it exited 0.
+    assert load["rc"] == 0, (load["output"], summary)
+    assert f"all {sent} finished" in load["output"]
     assert (summary["completed"], summary["lost"]) == (sent, 0), summary
     # Redis gives at least once: a task the worker held when its master froze may run
     # again (kombu puts back what a closed channel had not acknowledged), at most one per
